@@ -1,0 +1,62 @@
+"""Shared fixtures. Tests run fast: MD5 hashing, locmem cache, no outside services."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from ratings.themes import ThemeColours
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str = "ada", **fields) -> User:
+        fields.setdefault("email", f"{username}@example.com")
+        return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+    return make
+
+
+@pytest.fixture
+def user(make_user) -> User:
+    return make_user("ada")
+
+
+@pytest.fixture
+def other_user(make_user) -> User:
+    return make_user("grace")
+
+
+@pytest.fixture
+def user_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def htmx_headers() -> dict[str, str]:
+    """Headers htmx sends: pass as `**htmx_headers` to the test client."""
+    return {"headers": {"HX-Request": "true"}}
+
+
+@pytest.fixture
+def theme() -> ThemeColours:
+    return ThemeColours.from_key("1e1e2e-f38ba8-a6e3a1-89b4fa")
+
+
+@pytest.fixture
+def other_theme() -> ThemeColours:
+    return ThemeColours.from_key("282a36-ff79c6-f1fa8c-50fa7b")

@@ -178,17 +178,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 RATINGS_IMPORT_MAX_BYTES = 1_048_576
 RATINGS_IMPORT_MAX_ENTRIES = 10_000
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = _env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", False)
+# Mail (Django 6.1 MAILERS): printed to the console in development, SMTP in production.
+_MAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+_mail_backend = os.environ.get("DJANGO_EMAIL_BACKEND", "console" if DEBUG else "smtp").strip()
+if _mail_backend not in _MAIL_BACKENDS:
+    raise ImproperlyConfigured(f"DJANGO_EMAIL_BACKEND must be one of {', '.join(_MAIL_BACKENDS)}.")
+MAILERS = {"default": {"BACKEND": _MAIL_BACKENDS[_mail_backend]}}
+if _mail_backend == "smtp":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": _env_int("EMAIL_PORT", 587),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": _env_bool("EMAIL_USE_TLS", True),
+        "timeout": 10,
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ThemeHub <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

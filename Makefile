@@ -1,0 +1,102 @@
+# ThemeHub: make run | make test | make lint | make format | make clean
+#
+# Everything runs inside .venv, made with a Python >= 3.12 found on this machine
+# (or the one named by `make ... PYTHON=/path/to/python3.13`).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+PYTHON ?=
+
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; pyproject.toml newer than it means install again.
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+
+# Prints the first interpreter that runs and is >= 3.12 with venv and ensurepip (Debian's
+# python3 lacks ensurepip without python3-venv): $PYTHON if given, else python3.13,
+# python3.12, python3, python on PATH, else pyenv's installs, newest first. pyenv shims
+# on PATH fail for versions that are installed but not selected, hence the version dirs.
+define find_python
+if [ -n "$(PYTHON)" ]; then candidates="$(PYTHON)"; else \
+  root="$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv")"; \
+  candidates="python3.13 python3.12 python3 python $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python "$$HOME"/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -rVu || true)"; \
+fi; \
+for candidate in $$candidates; do \
+  if "$$candidate" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v "$$candidate"; exit 0; \
+  fi; \
+done; \
+echo "error: ThemeHub needs Python 3.12 or newer (with the venv module) and found none." >&2; \
+echo "  tried: $$candidates" >&2; \
+echo "  install one (e.g. 'pyenv install 3.13', or your system's python3 >= 3.12 with python3-venv)" >&2; \
+echo "  and run make again, or name it: make $(or $(MAKECMDGOALS),run) PYTHON=/path/to/python3.13" >&2; \
+exit 1
+endef
+
+.PHONY: help
+help:
+	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:$(PORT) (PORT=...)"
+	@echo "make test     install test tools and Debian's chromium, run the whole suite (PYTEST_ARGS=...)"
+	@echo "make lint     ruff check and ruff format --check"
+	@echo "make format   ruff format and ruff check --fix"
+	@echo "make clean    remove .venv, caches and collected static files (keeps db.sqlite3)"
+
+$(STAMP): pyproject.toml
+	@if [ ! -x $(BIN)/python ]; then \
+	  python="$$($(find_python))"; \
+	  echo "Creating $(VENV) with $$python ($$("$$python" --version))"; \
+	  "$$python" -m venv --clear $(VENV); \
+	fi
+	@echo "Installing ThemeHub and its test tools into $(VENV) (pip install -e '.[test]')"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -e ".[test]"
+	@touch $@
+
+.PHONY: venv
+venv: $(STAMP)
+
+# The background task worker (django.tasks) is to start here too, beside runserver, once
+# the recommender's tasks arrive.
+.PHONY: run
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py demo_data
+	@echo "ThemeHub at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's chromium, never a browser that Playwright downloads.
+.PHONY: chromium
+chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests (apt-get)"; \
+	  apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+	  echo "note: $(CHROMIUM) is missing, so the browser tests will be skipped."; \
+	  echo "      To run them, install Debian's chromium: sudo apt-get install chromium"; \
+	fi
+
+.PHONY: test
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: format
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: clean
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -139,10 +139,15 @@ def _check_count(count: int) -> None:
 def _parse_json(text: str) -> ParsedFile:
     try:
         document = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        message = getattr(error, "msg", "nested too deeply")
-        line = getattr(error, "lineno", "?")
-        raise ImportFileError(f"The file is not valid JSON (line {line}: {message}).") from None
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            f"The file is not valid JSON (line {error.lineno}: {error.msg})."
+        ) from None
+    except RecursionError:
+        raise ImportFileError("The file is not valid JSON (nested too deeply).") from None
+    except ValueError:
+        # Python refuses integers of more than 4,300 digits with a plain ValueError.
+        raise ImportFileError("The file is not valid JSON (a number is too long).") from None
     if isinstance(document, dict):
         if document.get("format") not in (None, FORMAT_NAME) or "ratings" not in document:
             raise ImportFileError('A JSON object must be a ThemeHub export with a "ratings" list.')
@@ -152,7 +157,7 @@ def _parse_json(text: str) -> ParsedFile:
     if not isinstance(items, list):
         raise ImportFileError("Expected a JSON list of ratings.")
     _check_count(len(items))
-    is_demo = bool(items) and all(isinstance(item, dict) and "input" in item for item in items)
+    is_demo = _looks_like_demo(items)
     entries: list[ImportEntry] = []
     rejected: list[Rejection] = []
     for number, item in enumerate(items, start=1):
@@ -164,13 +169,30 @@ def _parse_json(text: str) -> ParsedFile:
     return ParsedFile("demo votes" if is_demo else "ThemeHub JSON", entries, rejected)
 
 
+def _looks_like_demo(items: list) -> bool:
+    """The demo's votes: some entry has its keys and none has ours.
+
+    Deciding on the file rather than on every entry keeps one broken vote (a
+    string, a vote without "input") from turning the whole file into rejections
+    that ask for ThemeHub's fields.
+    """
+    objects = [item for item in items if isinstance(item, dict)]
+    demo = any("input" in item or "output" in item for item in objects)
+    ours = any(name in item for item in objects for name in ("background", "colors", "key"))
+    return demo and not ours
+
+
 def _parse_csv(text: str) -> ParsedFile:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    try:
+        # Reading the header can already fail (a field over the csv module's size limit).
+        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    except csv.Error:
+        header = []
     has_colours = {"background", "color1", "color2", "color3"} <= set(header)
     if "stars" not in header or not (has_colours or "key" in header):
         raise ImportFileError(
@@ -207,11 +229,18 @@ def _parse_csv(text: str) -> ParsedFile:
     return ParsedFile("ThemeHub CSV", entries, rejected)
 
 
+def _shown(value: object) -> str:
+    """`repr(value)`, cut short: a rejection quotes the value, not a whole line of junk."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
 def _stars(value: object) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    # A cap on the digits: int() refuses strings of over 4,300 digits with a ValueError.
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 3:
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int | float) or value not in range(1, 6):
-        raise ValueError(f"stars must be a whole number from 1 to 5 (got {value!r})")
+        raise ValueError(f"stars must be a whole number from 1 to 5 (got {_shown(value)})")
     return int(value)
 
 
@@ -220,7 +249,7 @@ def _rated_at(value: object) -> datetime | None:
         return None
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
-        raise ValueError(f"rated_at must be an ISO 8601 time (got {value!r})")
+        raise ValueError(f"rated_at must be an ISO 8601 time (got {_shown(value)})")
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
     return parsed
@@ -236,7 +265,7 @@ def _themehub_entry(where: str, item: object) -> ImportEntry:
             theme = ThemeColours.from_hex(item["background"], item["colors"])
             key = item.get("key")
             if key and str(key).strip().lower() != theme.key:
-                raise ValueError(f"key {key!r} does not match the colours ({theme.key})")
+                raise ValueError(f"key {_shown(key)} does not match the colours ({theme.key})")
         elif item.get("key"):
             theme = ThemeColours.from_key(str(item["key"]))
         else:
@@ -270,7 +299,7 @@ def _demo_entry(where: str, item: object) -> ImportEntry:
         raise ValueError("output must be [0], [0.25], [0.5], [0.75] or [1]")
     stars = next((s for score, s in _DEMO_SCORES.items() if abs(output - score) < 1e-6), None)
     if stars is None:
-        raise ValueError(f"output must be 0, 0.25, 0.5, 0.75 or 1 (got {output!r})")
+        raise ValueError(f"output must be 0, 0.25, 0.5, 0.75 or 1 (got {_shown(output)})")
     rgb = [round(value * 255) for value in channels]
     hexes = [colour.to_hex(rgb[start : start + 3]) for start in (0, 3, 6, 9)]
     return ImportEntry(where, ThemeColours.from_hex(hexes[0], hexes[1:]), stars)

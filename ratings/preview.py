@@ -204,5 +204,6 @@ def code_lines(slug: str, *, limit: int | None = None) -> list[tuple[int, SafeSt
     """
     lines = _lines(language_or_default(slug))
     start = 0 if limit is None else min(EXCERPT_START, max(len(lines) - limit, 0))
-    stop = len(lines) if limit is None else start + limit
+    # A limit longer than the sample shows the whole sample rather than running off its end.
+    stop = len(lines) if limit is None else min(start + limit, len(lines))
     return [(number, mark_safe(lines[number - 1])) for number in range(start + 1, stop + 1)]

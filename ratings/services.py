@@ -49,7 +49,8 @@ def clean_stars(stars: object) -> int:
     """Accept 1..5 as an int or a string of digits; raise RatingError for anything else."""
     if isinstance(stars, bool):
         stars = None
-    if isinstance(stars, str) and stars.strip().isdigit():
+    # A cap on the digits: int() refuses strings of over 4,300 digits with a ValueError.
+    if isinstance(stars, str) and stars.strip().isdecimal() and len(stars.strip()) <= 3:
         stars = int(stars.strip())
     if isinstance(stars, float) and stars.is_integer():
         stars = int(stars)
@@ -166,8 +167,10 @@ def ratings_import(*, user: User, filename: str, data: bytes) -> ImportReport:
         return report
 
     keys = list(entries)
+    # `fields()` leaves out the key; without it every new row breaks the key check
+    # constraint, which `ignore_conflicts` would swallow as silently as a duplicate.
     Theme.objects.bulk_create(
-        [Theme(**entries[key].theme.fields()) for key in keys], ignore_conflicts=True
+        [Theme(key=key, **entries[key].theme.fields()) for key in keys], ignore_conflicts=True
     )
     themes = dict(Theme.objects.filter(key__in=keys).values_list("key", "pk"))
     existing = {

@@ -55,10 +55,16 @@ class Command(BaseCommand):
             )
         created_users = created_ratings = 0
         for index, (name, (about, hue, contrast)) in enumerate(_PEOPLE.items()):
+            email = f"{name}@demo.themehub.invalid"
             user, created = User.objects.get_or_create(
-                username=name,
-                defaults={"email": f"{name}@demo.themehub.invalid", "first_name": name.title()},
+                username=name, defaults={"email": email, "first_name": name.title()}
             )
+            if not created and user.email != email:
+                # A real person already has this name: never add made-up ratings to their account.
+                self.stdout.write(
+                    self.style.WARNING(f"  {name}: skipped, a real account has that name")
+                )
+                continue
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])

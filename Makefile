@@ -46,8 +46,9 @@ help:
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make clean    remove .venv, caches and collected static files (keeps db.sqlite3)"
 
+# A missing .venv, or one left by an older Python, is made anew.
 $(STAMP): pyproject.toml
-	@if [ ! -x $(BIN)/python ]; then \
+	@if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	  python="$$($(find_python))"; \
 	  echo "Creating $(VENV) with $$python ($$("$$python" --version))"; \
 	  "$$python" -m venv --clear $(VENV); \

@@ -27,6 +27,13 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    # Required as at sign-up: without an address the password cannot be reset.
+    email = forms.EmailField(
+        required=True,
+        help_text="Used only to reset your password.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
     class Meta:
         model = User
         fields = ("email", "first_name")
@@ -34,6 +41,6 @@ class ProfileForm(forms.ModelForm):
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("Another account uses this email address.")
         return email

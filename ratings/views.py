@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -44,7 +45,8 @@ def rating_stars(request: HttpRequest, rating_id: int) -> HttpResponse:
             request, "ratings/history.html#row", {"rating": rating, "form": form}, status=status
         )
     if form.is_valid():
-        messages.success(request, f"Rating changed to {rating.stars} stars.")
+        stars = rating.stars
+        messages.success(request, f"Rating changed to {stars} star{pluralize(stars)}.")
     else:
         messages.error(request, form.errors["stars"][0])
     return redirect(_back_to_history(request))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from ratings import services
@@ -42,7 +44,11 @@ def _card(
         "notice": notice,
     }
     template = "recommender/rate.html#card" if request.htmx else "recommender/rate.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    # One URL answers with the card or the whole page: caches must keep them apart,
+    # or the back button can show a bare card.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_GET
@@ -92,6 +98,8 @@ def rate_undo(request: HttpRequest) -> HttpResponse:
         return _card(request, next_theme(user=request.user), notice="There is nothing to undo.")
     theme = ThemeColours.from_key(last["key"])
     services.rating_undo(user=request.user, theme=theme, previous_stars=last["previous"])
+    notice = "Undone. Rate this theme again, or skip it."
     if not request.htmx:
+        messages.info(request, notice)
         return redirect(f"{reverse('rate')}?theme={theme.key}")
-    return _card(request, theme, notice="Undone. Rate this theme again, or skip it.")
+    return _card(request, theme, notice=notice)

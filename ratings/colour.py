@@ -57,7 +57,8 @@ def parse_hex(value: str) -> tuple[int, int, int]:
     """`"#1e1e2e"` (or `"1e1e2e"`) -> `(30, 30, 46)`. Raises ValueError for anything else."""
     match = _HEX_RE.fullmatch(value.strip()) if isinstance(value, str) else None
     if match is None:
-        raise ValueError(f"{value!r} is not a colour: use #rrggbb, e.g. #1e1e2e.")
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValueError(f"{shown} is not a colour: use #rrggbb, e.g. #1e1e2e.")
     digits = match.group(1)
     return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
 

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class RecommenderConfig(AppConfig):
     name = "recommender"
     verbose_name = "Recommender"
+
+    def ready(self) -> None:
+        from recommender import receivers
+
+        receivers.connect()

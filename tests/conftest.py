@@ -3,21 +3,41 @@
 from __future__ import annotations
 
 import pytest
+from asgiref.local import Local
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.tasks import task_backends
 from django.test import Client
 
 from accounts.models import User
 from ratings.themes import ThemeColours
+from recommender import store
 
 PASSWORD = "correct-horse-battery-staple"
 
 
+@receiver(setting_changed)
+def _reset_task_backends(*, setting: str, **kwargs) -> None:
+    # Django caches task backends like connections; let a test's TASKS take effect.
+    if setting == "TASKS":
+        task_backends._settings = None
+        task_backends.__dict__.pop("settings", None)
+        task_backends._connections = Local(task_backends.thread_critical)
+
+
 @pytest.fixture(autouse=True)
-def _fast_settings(settings):
+def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "models": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "models")},
+        },
     }
+    store.cache_clear()
 
 
 @pytest.fixture

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,11 @@ STORAGES = {
             "location": os.environ.get("DJANGO_MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
         },
     },
+    # Taste-model files (joblib), written only by the server; any Django storage works.
+    "models": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("THEMEHUB_MODEL_ROOT") or str(BASE_DIR / "var")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -171,6 +177,19 @@ STORAGES = {
         ),
     },
 }
+
+# Background tasks (django.tasks). One machine: the database-backed worker
+# (`manage.py db_worker`, started by `make run`). Many machines: Redis through RQ
+# (THEMEHUB_TASKS=rq, REDIS_URL, `manage.py rqworker`). Tests: immediate.
+_TASK_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+_task_backend = os.environ.get("THEMEHUB_TASKS", "database").strip()
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"THEMEHUB_TASKS must be one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": _TASK_BACKENDS[_task_backend]}
 
 # Uploads: an import file may be 1 MB; anything far larger is refused before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class UserModel(models.Model):
+    """Where a person's taste model is, what it was trained on, and how training went.
+
+    One row per person, plus one community row (`user` empty, `is_community` set).
+    Ratings are the source of truth; the file is a cache that can always be rebuilt.
+    """
+
+    class Status(models.TextChoices):
+        NONE = "none", "No model yet"
+        FRESH = "fresh", "Up to date"
+        TRAINING = "training", "Updating"
+        STALE = "stale", "Out of date"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="taste_model",
+    )
+    is_community = models.BooleanField(default=False)
+
+    # The model file that serves now (Django storage name) and its SHA-256.
+    file = models.CharField(max_length=255, blank=True)
+    digest = models.CharField(max_length=64, blank=True)
+    versions = models.JSONField(default=dict, blank=True)
+    n_ratings = models.PositiveIntegerField(default=0)
+    trained_at = models.DateTimeField(null=True, blank=True)
+    training_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Cross-validated mean absolute error in stars, when there were enough ratings to measure.
+    cv_error = models.FloatField(null=True, blank=True)
+
+    # Coalescing of training jobs: a change bumps `ratings_changed_at`; at most one job
+    # is queued (`queued_at`) and one running (`running_since`) per person.
+    ratings_changed_at = models.DateTimeField(default=timezone.now)
+    trained_on_changes_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    running_since = models.DateTimeField(null=True, blank=True)
+
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_community"],
+                condition=models.Q(is_community=True),
+                name="usermodel_one_community_row",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_community=True, user__isnull=True)
+                | models.Q(is_community=False, user__isnull=False),
+                name="usermodel_community_xor_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "community model" if self.is_community else f"model of {self.user_id}"
+
+    @property
+    def status(self) -> str:
+        if self.queued_at is not None or self.running_since is not None:
+            return self.Status.TRAINING
+        if not self.file:
+            return self.Status.NONE
+        if (
+            self.trained_on_changes_at is not None
+            and self.trained_on_changes_at >= self.ratings_changed_at
+        ):
+            return self.Status.FRESH
+        return self.Status.STALE

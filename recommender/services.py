@@ -31,15 +31,28 @@ RUN_TIMEOUT = timedelta(minutes=10)
 COMMUNITY_INTERVAL = timedelta(minutes=10)
 # A job that finds another one running for the same person tries again this much later.
 RETRY_DELAY = timedelta(seconds=5)
+# A job queued longer ago than this is taken to be lost (enqueue failed, queue flushed):
+# the next change queues another instead of waiting for it forever.
+QUEUE_TIMEOUT = timedelta(hours=1)
+
+
+def _queue_is_free(record: UserModel, now) -> bool:
+    return record.queued_at is None or now - record.queued_at >= QUEUE_TIMEOUT
 
 
 def _enqueue_user(user_id: int, *, delay: timedelta | None = None) -> None:
     from recommender.tasks import train_user_model
 
-    if delay is not None and train_user_model.get_backend().supports_defer:
+    if delay is not None:
         train_user_model.using(run_after=timezone.now() + delay).enqueue(user_id)
     else:
         train_user_model.enqueue(user_id)
+
+
+def _can_defer() -> bool:
+    from recommender.tasks import train_user_model
+
+    return train_user_model.get_backend().supports_defer
 
 
 def _enqueue_community() -> None:
@@ -58,7 +71,7 @@ def training_request(*, user_id: int) -> None:
         with transaction.atomic():
             record, _ = UserModel.objects.select_for_update().get_or_create(user_id=user_id)
             record.ratings_changed_at = now
-            queue = record.queued_at is None
+            queue = _queue_is_free(record, now)
             if queue:
                 record.queued_at = now
             record.save(update_fields=["ratings_changed_at", "queued_at"])
@@ -77,7 +90,7 @@ def _community_request(now) -> None:
         )
         record.ratings_changed_at = now
         due = record.trained_at is None or now - record.trained_at >= COMMUNITY_INTERVAL
-        if record.queued_at is None and due:
+        if _queue_is_free(record, now) and due:
             record.queued_at = now
             transaction.on_commit(_enqueue_community)
         record.save(update_fields=["ratings_changed_at", "queued_at"])
@@ -98,6 +111,16 @@ def _claim(record_filter: dict) -> tuple[UserModel | None, bool]:
         return record, True
 
 
+def _release(pk: int) -> UserModel | None:
+    """Give up this job's place in the queue: the live run will see to the changes."""
+    with transaction.atomic():
+        record = UserModel.objects.select_for_update().filter(pk=pk).first()
+        if record is not None and record.queued_at is not None:
+            record.queued_at = None
+            record.save(update_fields=["queued_at"])
+        return record
+
+
 def _record_failure(pk: int, error: BaseException) -> UserModel | None:
     with transaction.atomic():
         record = UserModel.objects.select_for_update().filter(pk=pk).first()
@@ -113,10 +136,11 @@ def _record_failure(pk: int, error: BaseException) -> UserModel | None:
 
 def _train(record: UserModel, *, user_id: int | None, owner: str) -> UserModel | None:
     snapshot = record.ratings_changed_at
-    themes, stars = training_data(user_id=user_id)
     name = digest = ""
     training_ms = None
     try:
+        # Inside the try: a failure here too must end the run, or it blocks for RUN_TIMEOUT.
+        themes, stars = training_data(user_id=user_id)
         if len(stars) >= MIN_RATINGS:
             started = time.perf_counter()
             model = model_fit(themes, stars, seed=record.pk)
@@ -141,9 +165,20 @@ def _train(record: UserModel, *, user_id: int | None, owner: str) -> UserModel |
         current.trained_on_changes_at = snapshot
         current.running_since = None
         current.last_error, current.last_error_at, current.failures = "", None, 0
+        # Ratings changed during the run and the job queued for them gave way to this run
+        # (a backend that cannot defer): train once more so the latest ratings are used.
+        follow_up = (
+            user_id is not None
+            and current.ratings_changed_at > snapshot
+            and current.queued_at is None
+        )
+        if follow_up:
+            current.queued_at = timezone.now()
         current.save()
         if old and old != name:
             transaction.on_commit(lambda: store.model_delete(old))
+        if follow_up:
+            transaction.on_commit(lambda: _enqueue_user(user_id))
     return current
 
 
@@ -157,8 +192,12 @@ def model_train(*, user_id: int) -> UserModel | None:
     if record is None:
         return None
     if not claimed:
-        _enqueue_user(user_id, delay=RETRY_DELAY)
-        return record
+        if _can_defer():
+            _enqueue_user(user_id, delay=RETRY_DELAY)
+            return record
+        # Enqueuing again at once would run again at once (the immediate backend: without
+        # end); the live run queues a follow-up when it finishes instead.
+        return _release(record.pk)
     return _train(record, user_id=user_id, owner=f"user-{user_id}")
 
 
@@ -167,9 +206,39 @@ def community_train() -> UserModel:
     UserModel.objects.get_or_create(is_community=True, defaults={"user": None})
     record, claimed = _claim({"is_community": True})
     if not claimed:
-        return record
+        # Leaving `queued_at` set would stop the community model from ever being queued again.
+        return _release(record.pk)
     return _train(record, user_id=None, owner="community")
 
 
-def model_status(*, user_id: int) -> UserModel | None:
-    return UserModel.objects.filter(user_id=user_id).first()
+def model_unusable(*, record_id: int, problem: str, file: str | None = None) -> None:
+    """A stored model failed its checks: record why and queue a rebuild from ratings.
+
+    `file` is the file that failed: when the row has meanwhile moved on to another
+    (a training finished while the request was loading the old one, which it then
+    deleted), nothing is done. The row forgets the file so that no later request
+    tries it again, the file is removed after commit, and a rebuild is queued.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        record = UserModel.objects.select_for_update().filter(pk=record_id).first()
+        if record is None or (file is not None and record.file != file):
+            return
+        bad = record.file
+        record.file = record.digest = ""
+        record.versions = {}
+        record.last_error = f"Model not loaded: {problem}"[:2000]
+        record.last_error_at = now
+        record.failures += 1
+        record.ratings_changed_at = now
+        queue = _queue_is_free(record, now)
+        if queue:
+            record.queued_at = now
+        record.save()
+        transaction.on_commit(lambda: store.model_delete(bad))
+        if queue:
+            if record.is_community:
+                transaction.on_commit(_enqueue_community)
+            else:
+                user_id = record.user_id
+                transaction.on_commit(lambda: _enqueue_user(user_id))

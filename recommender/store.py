@@ -10,6 +10,7 @@ Files are written only by the server; nothing uploaded is ever unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -63,11 +64,17 @@ def _write(name: str, data: bytes) -> str:
         return storage.save(name, ContentFile(data))
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.{secrets.token_hex(4)}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        # A full disk or a failed rename must not leave half-written files behind.
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
+        raise
     return name
 
 
@@ -107,7 +114,13 @@ def model_load(*, name: str, digest: str, versions: dict) -> TasteModel:
     if hashlib.sha256(data).hexdigest() != digest:
         raise ModelUnavailable("the model file does not match its recorded digest")
     # Safe only because the bytes are exactly those this server wrote (digest above).
-    model = joblib.load(io.BytesIO(data))
+    try:
+        model = joblib.load(io.BytesIO(data))
+    except Exception as error:
+        # Our own classes may have moved since the file was written; rebuild, don't crash.
+        raise ModelUnavailable(
+            f"the model file cannot be loaded: {type(error).__name__}: {error}"
+        ) from None
     if not isinstance(model, TasteModel):
         raise ModelUnavailable(f"the file holds a {type(model).__name__}, not a TasteModel")
     with _cache_lock:

@@ -17,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from recommender.features import N_FEATURES, featurise
 
@@ -96,7 +97,9 @@ def model_fit(
     mean = float(stars.mean())
     target = (stars - mean) / _STAR_SCALE
     fitted = []
-    with warnings.catch_warnings():
+    # One BLAS thread: tiny matrices gain nothing from more, and on a busy machine
+    # threads of several workers spinning against each other make a fit 10-20x slower.
+    with threadpool_limits(limits=1), warnings.catch_warnings():
         # lbfgs stopping at max_iter is expected and harmless on tiny data.
         warnings.simplefilter("ignore", ConvergenceWarning)
         for index in range(members):

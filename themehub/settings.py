@@ -180,11 +180,16 @@ STORAGES = {
 
 # Background tasks (django.tasks). One machine: the database-backed worker
 # (`manage.py db_worker`, started by `make run`). Many machines: Redis through RQ
-# (THEMEHUB_TASKS=rq, REDIS_URL, `manage.py rqworker`). Tests: immediate.
+# (THEMEHUB_TASKS=rq, REDIS_URL, `manage.py rq_worker` on each worker machine; needs
+# `pip install ".[redis]"`). Tests: immediate.
 _TASK_BACKENDS = {
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
-    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+    "rq": {
+        "BACKEND": "recommender.rq_backend.RQBackend",
+        "QUEUES": ["default"],
+        "OPTIONS": {"URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"},
+    },
 }
 _task_backend = os.environ.get("THEMEHUB_TASKS", "database").strip()
 if _task_backend not in _TASK_BACKENDS:

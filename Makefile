@@ -41,6 +41,7 @@ endef
 .PHONY: help
 help:
 	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:$(PORT) (PORT=...)"
+	@echo "             with a task worker that trains the taste models"
 	@echo "make test     install test tools and Debian's chromium, run the whole suite (PYTEST_ARGS=...)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
@@ -60,14 +61,22 @@ $(STAMP): pyproject.toml
 .PHONY: venv
 venv: $(STAMP)
 
-# The background task worker (django.tasks) is to start here too, beside runserver, once
-# the recommender's tasks arrive.
+# runserver and the task worker (django-tasks-db's db_worker, every queue) run side by side.
+# When runserver stops, or on Ctrl-C or a TERM to make, the EXIT trap stops both and waits
+# for them, so nothing is left running. Both run in the background so that the traps fire
+# at once (bash runs a trap only after a foreground command ends); `<&0` keeps the terminal
+# as runserver's input for breakpoint(). Demo people get their models from that worker.
 .PHONY: run
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py demo_data
-	@echo "ThemeHub at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py train_models --missing
+	@echo "ThemeHub at http://127.0.0.1:$(PORT)/ with a task worker (Ctrl-C stops both)"
+	@trap 'kill -TERM $${server:-} $${worker:-} 2>/dev/null || true; wait' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT) <&0 & server=$$!; \
+	wait $$server
 
 # Browser tests drive Debian's chromium, never a browser that Playwright downloads.
 .PHONY: chromium

@@ -8,6 +8,11 @@ class RecommenderConfig(AppConfig):
     verbose_name = "Recommender"
 
     def ready(self) -> None:
+        from threadpoolctl import threadpool_limits
+
         from recommender import receivers
 
         receivers.connect()
+        # One BLAS thread per web or worker process: processes share the cores, and
+        # scoring one batch gains nothing from threads that fight each other.
+        threadpool_limits(limits=1)

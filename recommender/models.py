@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+# A run older than this is taken to have died (worker killed) and no longer blocks.
+RUN_TIMEOUT = timedelta(minutes=10)
+# A job queued longer ago than this is taken to be lost (queue flushed, enqueue failed).
+QUEUE_TIMEOUT = timedelta(hours=1)
 
 
 class UserModel(models.Model):
@@ -66,8 +73,16 @@ class UserModel(models.Model):
         return "community model" if self.is_community else f"model of {self.user_id}"
 
     @property
+    def is_queued(self) -> bool:
+        return self.queued_at is not None and timezone.now() - self.queued_at < QUEUE_TIMEOUT
+
+    @property
+    def is_running(self) -> bool:
+        return self.running_since is not None and timezone.now() - self.running_since < RUN_TIMEOUT
+
+    @property
     def status(self) -> str:
-        if self.queued_at is not None or self.running_since is not None:
+        if self.is_queued or self.is_running:
             return self.Status.TRAINING
         if not self.file:
             return self.Status.NONE

@@ -23,7 +23,7 @@ BLEND_RATINGS = 8.0
 POOL = 400
 MMR_LAMBDA = 0.7
 # Share of next themes drawn at random, as in the demo, so every region keeps being seen.
-EXPLORE_RANDOM = 0.2
+EXPLORE_RANDOM = 0.4
 # How much the models' disagreement counts against their predicted stars.
 UNCERTAINTY_WEIGHT = 1.0
 # OKLab distance (of the 12 coordinates) below which a pick is "close to" a rated theme.

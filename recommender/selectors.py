@@ -71,7 +71,7 @@ def _report_unusable(record: UserModel, problem: str) -> None:
     # Imported here: services import this module.
     from recommender import services
 
-    services.model_unusable(record_id=record.pk, problem=problem)
+    services.model_unusable(record_id=record.pk, problem=problem, file=record.file)
 
 
 def serving(*, user: User | None) -> Serving:

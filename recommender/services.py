@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from recommender import store
-from recommender.models import UserModel
+from recommender.models import RUN_TIMEOUT, UserModel
 from recommender.selectors import training_data
 from recommender.training import model_fit
 
@@ -25,19 +25,10 @@ logger = logging.getLogger(__name__)
 
 # Fewer ratings than this: no personal model (the community model serves).
 MIN_RATINGS = 3
-# A run older than this is taken to have died (worker killed) and no longer blocks.
-RUN_TIMEOUT = timedelta(minutes=10)
 # The community model is rebuilt at most this often.
 COMMUNITY_INTERVAL = timedelta(minutes=10)
 # A job that finds another one running for the same person tries again this much later.
 RETRY_DELAY = timedelta(seconds=5)
-# A job queued longer ago than this is taken to be lost (enqueue failed, queue flushed):
-# the next change queues another instead of waiting for it forever.
-QUEUE_TIMEOUT = timedelta(hours=1)
-
-
-def _queue_is_free(record: UserModel, now) -> bool:
-    return record.queued_at is None or now - record.queued_at >= QUEUE_TIMEOUT
 
 
 def _enqueue_user(user_id: int, *, delay: timedelta | None = None) -> None:
@@ -71,7 +62,7 @@ def training_request(*, user_id: int) -> None:
         with transaction.atomic():
             record, _ = UserModel.objects.select_for_update().get_or_create(user_id=user_id)
             record.ratings_changed_at = now
-            queue = _queue_is_free(record, now)
+            queue = not record.is_queued
             if queue:
                 record.queued_at = now
             record.save(update_fields=["ratings_changed_at", "queued_at"])
@@ -90,7 +81,7 @@ def _community_request(now) -> None:
         )
         record.ratings_changed_at = now
         due = record.trained_at is None or now - record.trained_at >= COMMUNITY_INTERVAL
-        if _queue_is_free(record, now) and due:
+        if not record.is_queued and due:
             record.queued_at = now
             transaction.on_commit(_enqueue_community)
         record.save(update_fields=["ratings_changed_at", "queued_at"])
@@ -231,7 +222,7 @@ def model_unusable(*, record_id: int, problem: str, file: str | None = None) -> 
         record.last_error_at = now
         record.failures += 1
         record.ratings_changed_at = now
-        queue = _queue_is_free(record, now)
+        queue = not record.is_queued
         if queue:
             record.queued_at = now
         record.save()

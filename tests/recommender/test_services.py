@@ -17,7 +17,7 @@ from accounts.models import User
 from ratings.models import Rating
 from ratings.services import rating_delete, rating_set, theme_get_or_create
 from ratings.themes import ThemeColours, draw
-from recommender import ranking, selectors, services, store
+from recommender import models, ranking, selectors, services, store
 from recommender.candidates import batch_draw
 from recommender.models import UserModel
 from recommender.tasks import train_community_model, train_user_model
@@ -239,7 +239,7 @@ def test_job_finding_a_live_run_requeues_itself_later(
 def test_job_finding_a_dead_run_trains(user, settings):
     settings.TASKS = DUMMY
     _rate(user, 3, seed=1)
-    long_ago = timezone.now() - services.RUN_TIMEOUT - timedelta(seconds=1)
+    long_ago = timezone.now() - models.RUN_TIMEOUT - timedelta(seconds=1)
     UserModel.objects.create(user=user, running_since=long_ago)
 
     record = services.model_train(user_id=user.pk)
@@ -287,7 +287,7 @@ def test_rating_change_with_a_lost_job_queues_a_new_one(
     user, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = DUMMY
-    lost = timezone.now() - services.QUEUE_TIMEOUT - timedelta(seconds=1)
+    lost = timezone.now() - models.QUEUE_TIMEOUT - timedelta(seconds=1)
     UserModel.objects.create(user=user, queued_at=lost)
 
     _rate_and_commit(user, django_capture_on_commit_callbacks, _themes(1, 1)[0])

@@ -119,15 +119,13 @@ def contrast_ratio(foreground, background, dtype=np.float64) -> np.ndarray:
     )
 
 
-def apca_contrast(text, background, dtype=np.float64) -> np.ndarray:
-    """APCA lightness contrast Lc (APCA-W3 0.0.98G): `(..., 3), (..., 3) -> (...)`.
+def apca_luminance(rgb, dtype=np.float64) -> np.ndarray:
+    """APCA's screen luminance Y: `(..., 3) uint8 -> (...)` (a plain 2.4 power curve)."""
+    return _weighted(_APCA_LUT[np.dtype(dtype).type], _as_uint8(rgb))
 
-    Positive for dark text on a light background, negative for light text on a
-    dark one (white on black is about -107.9, black on white about 106.0).
-    """
-    lut = _APCA_LUT[np.dtype(dtype).type]
-    y_text = _weighted(lut, _as_uint8(text))
-    y_back = _weighted(lut, _as_uint8(background))
+
+def apca_from_luminance(y_text: np.ndarray, y_back: np.ndarray) -> np.ndarray:
+    """APCA Lc from APCA luminances of text and background (shapes that broadcast)."""
     # Soft clamp near black, as the reference implementation does.
     y_text = np.where(y_text < 0.022, y_text + np.abs(0.022 - y_text) ** 1.414, y_text)
     y_back = np.where(y_back < 0.022, y_back + np.abs(0.022 - y_back) ** 1.414, y_back)
@@ -141,7 +139,17 @@ def apca_contrast(text, background, dtype=np.float64) -> np.ndarray:
         np.where(reverse > -0.1, 0.0, reverse + 0.027),
     )
     lc = np.where(np.abs(y_back - y_text) < 0.0005, 0.0, lc)
-    return (lc * 100.0).astype(dtype, copy=False)
+    return lc * 100.0
+
+
+def apca_contrast(text, background, dtype=np.float64) -> np.ndarray:
+    """APCA lightness contrast Lc (APCA-W3 0.0.98G): `(..., 3), (..., 3) -> (...)`.
+
+    Positive for dark text on a light background, negative for light text on a
+    dark one (white on black is about -107.9, black on white about 106.0).
+    """
+    lc = apca_from_luminance(apca_luminance(text, dtype), apca_luminance(background, dtype))
+    return lc.astype(dtype, copy=False)
 
 
 def lab(rgb, dtype=np.float64) -> np.ndarray:
@@ -161,6 +169,7 @@ def lab(rgb, dtype=np.float64) -> np.ndarray:
 def oklab(rgb, dtype=np.float64) -> np.ndarray:
     """OKLab: `(..., 3) uint8 -> (..., 3)` as L 0..1, a, b."""
     rgb = _as_uint8(rgb)
+    # One flat (m, 3) @ (3, 3) product per step: much faster than a batched matmul.
     lms = linear(rgb.reshape(-1, 3), dtype) @ _RGB_TO_LMS.astype(dtype)
     return (_cbrt(lms) @ _LMS_TO_OKLAB.astype(dtype)).reshape(rgb.shape)
 

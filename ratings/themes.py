@@ -25,10 +25,18 @@ SLOT_LABELS = {
 }
 KEY_RE = re.compile(r"[0-9a-f]{6}(?:-[0-9a-f]{6}){3}")
 
-# Each uint16 draw maps onto a channel range by a multiply and a shift: one
-# `integers` call for the whole batch, and a bias below 1/1000 per value.
+# Random draws are uint16; a 65,536-entry table maps each onto a channel range (bias
+# below 1/1000 per value), so a batch costs one `integers` call and one gather per slot.
 _BACKGROUND_RANGE = (0, 50)
 _COLOUR_RANGE = (50, 255)
+
+
+def _range_table(low: int, high: int) -> np.ndarray:
+    return (low + (np.arange(1 << 16, dtype=np.uint32) * (high - low + 1) >> 16)).astype(np.uint8)
+
+
+_BACKGROUND_TABLE = _range_table(*_BACKGROUND_RANGE)
+_COLOUR_TABLE = _range_table(*_COLOUR_RANGE)
 
 
 class ThemeError(ServiceError):
@@ -122,12 +130,10 @@ def draw(
     `locked` maps slot index (0 background, 1..3 colours) to a fixed RGB.
     """
     rng = rng if rng is not None else np.random.default_rng()
-    raw = rng.integers(0, 1 << 16, size=(n, 4, 3), dtype=np.uint16).astype(np.uint32)
+    raw = rng.integers(0, 1 << 16, size=(n, 4, 3), dtype=np.uint16)
     out = np.empty((n, 4, 3), dtype=np.uint8)
-    low, high = _BACKGROUND_RANGE
-    out[:, 0] = low + ((raw[:, 0] * (high - low + 1)) >> 16)
-    low, high = _COLOUR_RANGE
-    out[:, 1:] = low + ((raw[:, 1:] * (high - low + 1)) >> 16)
+    out[:, 0] = _BACKGROUND_TABLE[raw[:, 0]]
+    out[:, 1:] = _COLOUR_TABLE[raw[:, 1:]]
     for slot, rgb in (locked or {}).items():
         out[:, slot] = rgb
     return out

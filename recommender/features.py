@@ -14,6 +14,8 @@ import numpy as np
 from ratings import colour
 
 _PAIRS = ((1, 2), (1, 3), (2, 3))
+_FIRST = [a for a, _ in _PAIRS]
+_SECOND = [b for _, b in _PAIRS]
 _SLOT_NAMES = ("bg", "c1", "c2", "c3")
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -45,36 +47,33 @@ FEATURE_LABELS = {
 
 
 def featurise(themes: np.ndarray) -> np.ndarray:
-    """`(n, 4, 3) uint8 -> (n, N_FEATURES) float32`."""
-    themes = np.asarray(themes, dtype=np.uint8)
+    """`(n, 4, 3) uint8 -> (n, N_FEATURES) float32` (column-major: one feature per column)."""
+    themes = np.ascontiguousarray(themes, dtype=np.uint8)
     n = themes.shape[0]
     f32 = np.float32
-    out = np.empty((n, N_FEATURES), dtype=f32)
-    column = 0
-
-    def put(block: np.ndarray) -> None:
-        nonlocal column
-        width = block.shape[1]
-        out[:, column : column + width] = block
-        column += width
-
-    put(themes.reshape(n, 12).astype(f32) * f32(1 / 255))
+    # Built as (F, n) rows, each written contiguously, and returned transposed: writing
+    # columns of an (n, F) array would be strided and cost more than computing them.
+    rows = np.empty((N_FEATURES, n), dtype=f32)
+    rows[0:12] = themes.reshape(n, 12).T
+    rows[0:12] *= f32(1 / 255)
     ok = colour.oklab(themes, f32)  # (n, 4, 3)
-    put(ok.reshape(n, 12))
-    chroma = np.sqrt(ok[..., 1] ** 2 + ok[..., 2] ** 2)  # (n, 4)
-    put(chroma)
+    rows[12:24] = ok.reshape(n, 12).T
+    lightness, a, b = ok[..., 0], ok[..., 1], ok[..., 2]  # each (n, 4)
+    chroma = np.sqrt(a * a + b * b)
+    rows[24:28] = chroma.T
     # Hue as a unit vector: no arctan2, no wrap-around at 360°; grey has no hue (0, 0).
     inverse = np.where(chroma > 0.02, f32(1) / np.maximum(chroma, f32(0.02)), f32(0))
-    unit = ok[..., 1:] * inverse[..., None]  # (n, 4, 2)
-    put(unit.reshape(n, 8))
+    unit_a, unit_b = a * inverse, b * inverse
+    rows[28:36:2] = unit_a.T
+    rows[29:36:2] = unit_b.T
     luminance = colour.relative_luminance(themes, f32)  # (n, 4)
-    put(np.log(colour.contrast_from_luminance(luminance[:, 1:], luminance[:, :1])))
-    put(np.abs(colour.apca_contrast(themes[:, 1:], themes[:, :1], f32)) * f32(0.01))
-    for a, b in _PAIRS:
-        out[:, column] = np.sqrt(((ok[:, a] - ok[:, b]) ** 2).sum(axis=1))
-        column += 1
-    for a, b in _PAIRS:
-        out[:, column] = (unit[:, a] * unit[:, b]).sum(axis=1)
-        column += 1
-    assert column == N_FEATURES
-    return out
+    rows[36:39] = np.log(colour.contrast_from_luminance(luminance[:, 1:], luminance[:, :1])).T
+    apca = colour.apca_luminance(themes, f32)  # (n, 4)
+    rows[39:42] = np.abs(colour.apca_from_luminance(apca[:, 1:], apca[:, :1])).T * f32(0.01)
+    # The three pairs of colours at once, by fancy indexing of the (n, 4) components.
+    squared = sum((part[:, _FIRST] - part[:, _SECOND]) ** 2 for part in (lightness, a, b))
+    rows[42:45] = np.sqrt(squared).T
+    rows[45:48] = (
+        unit_a[:, _FIRST] * unit_a[:, _SECOND] + unit_b[:, _FIRST] * unit_b[:, _SECOND]
+    ).T
+    return rows.T

@@ -43,11 +43,49 @@ class TasteModel:
     n_features: int = N_FEATURES
     extra: dict = field(default_factory=dict)
 
+    def _folded(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The ensemble as one float32 network: scalers folded into the first layers.
+
+        Member m computes tanh(((x - mu_m) / sigma_m) @ W1_m + b1_m) @ W2_m + b2_m; the
+        same is tanh(x @ (W1_m / sigma_m) + (b1_m - (mu_m / sigma_m) @ W1_m)) @ W2_m + b2_m.
+        Stacking the members' hidden layers side by side (and their output weights
+        block-diagonally) scores every member with one matrix product per layer.
+        """
+        cached = self.__dict__.get("_folded_weights")
+        if cached is not None:
+            return cached
+        first, first_bias, blocks, output_bias = [], [], [], []
+        for member in self.members:
+            scaler, mlp = member[0], member[-1]
+            w1, w2 = mlp.coefs_
+            first.append(w1 / scaler.scale_[:, None])
+            first_bias.append(mlp.intercepts_[0] - (scaler.mean_ / scaler.scale_) @ w1)
+            blocks.append(w2)
+            output_bias.append(mlp.intercepts_[1][0])
+        hidden = sum(block.shape[0] for block in blocks)
+        second = np.zeros((hidden, len(blocks)))
+        row = 0
+        for index, block in enumerate(blocks):
+            second[row : row + block.shape[0], index] = block[:, 0]
+            row += block.shape[0]
+        weights = tuple(
+            np.ascontiguousarray(array, dtype=np.float32)
+            for array in (np.hstack(first), np.concatenate(first_bias), second, output_bias)
+        )
+        self.__dict__["_folded_weights"] = weights
+        return weights
+
     def predict_members(self, features: np.ndarray) -> np.ndarray:
-        """`(n, F) -> (members, n)` predicted stars of each member."""
-        return np.stack([member.predict(features) for member in self.members]) * np.float32(
-            _STAR_SCALE
-        ) + np.float32(self.mean_stars)
+        """`(n, F) -> (members, n)` predicted stars of each member, in float32."""
+        w1, b1, w2, b2 = self._folded()
+        hidden = np.asarray(features, dtype=np.float32) @ w1
+        hidden += b1
+        np.tanh(hidden, out=hidden)
+        out = hidden @ w2
+        out += b2
+        out *= np.float32(_STAR_SCALE)
+        out += np.float32(self.mean_stars)
+        return out.T
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """`(n, F) -> (n,)` predicted stars (the ensemble's mean, not clipped)."""

@@ -9,6 +9,8 @@ SHELL := /bin/bash
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
+BENCH_ARGS_QUALITY ?=
 PYTHON ?=
 
 VENV := .venv
@@ -43,6 +45,7 @@ help:
 	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:$(PORT) (PORT=...)"
 	@echo "             with a task worker that trains the taste models"
 	@echo "make test     install test tools and Debian's chromium, run the whole suite (PYTEST_ARGS=...)"
+	@echo "make bench    speed and quality benchmarks of the recommender (a few minutes)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make clean    remove .venv, caches and collected static files (keeps db.sqlite3)"
@@ -95,6 +98,18 @@ chromium:
 .PHONY: test
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (bench/): speed of training and recommending, and quality on simulated
+# people, ThemeHub against a faithful reproduction of the demo's network (numba).
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input -e ".[test,bench]"
+	@touch $@
+
+.PHONY: bench
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.speed $(BENCH_ARGS)
+	$(BIN)/python -m bench.quality $(BENCH_ARGS_QUALITY)
 
 .PHONY: lint
 lint: $(STAMP)

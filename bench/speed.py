@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     person = population(draw(20_000, rng), rng)[0]
     themes = draw(1000, rng)
     stars = person.rate(themes, rng)
-    blas = ", ".join(f"{i['internal_api']} {i.get('num_threads')} thread" for i in threadpool_info())
+    pools = threadpool_info()
+    blas = ", ".join(f"{pool['internal_api']} {pool.get('num_threads')} thread" for pool in pools)
     print(f"runs per figure: {runs} (median), BLAS: {blas}")
 
     rows: list[tuple[str, float, float]] = []

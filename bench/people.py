@@ -1,7 +1,8 @@
 """Simulated people for the quality benchmark.
 
 Each person has a hidden utility over themes and rates with noise on a 1-5
-scale of their own. The kinds of taste are written in terms the recommender
+scale of their own. Besides their own kind of taste, most share a little
+dislike of hard-to-read colours (a random weight from 0 to 0.5). The kinds of taste are written in terms the recommender
 does not use directly (HSV hue and saturation, CIELAB, RGB distance to a
 favourite theme), so a model that scores well here has learned a taste rather
 than copied a formula.
@@ -184,7 +185,11 @@ def population(
     people = []
     for index in range(per_kind):
         for name, make in kinds:
-            utility = make(rng)
+            # Most people also share a little of one taste: they dislike colours that are
+            # hard to read. That common part is what a community model can learn.
+            utility = _combine(
+                reference, (1.0, make(rng)), (float(rng.uniform(0.0, 0.5)), contrast_seeker)
+            )
             raw = utility(reference)
             # Star habits differ: some are generous, some stingy.
             shares = rng.dirichlet(np.full(5, 4.0))

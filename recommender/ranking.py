@@ -19,7 +19,7 @@ from recommender.features import FEATURE_LABELS, FEATURE_NAMES, featurise
 from recommender.training import TasteModel
 
 # Weight of the personal model after n ratings: n / (n + BLEND_RATINGS).
-BLEND_RATINGS = 8.0
+BLEND_RATINGS = 4.0
 POOL = 400
 MMR_LAMBDA = 0.7
 # Share of next themes drawn at random, as in the demo, so every region keeps being seen.

@@ -56,10 +56,18 @@ def _card(
         "last": request.session.get(_LAST),
         "notice": notice,
     }
-    template = "recommender/rate.html#card" if request.htmx else "recommender/rate.html"
-    response = render(request, template, context, status=status)
-    # One URL answers with the card or the whole page: caches must keep them apart,
-    # or the back button can show a bare card.
+    return _page_or_partial(request, "recommender/rate.html", "card", context, status)
+
+
+def _page_or_partial(
+    request: HttpRequest, template: str, partial: str, context: dict, status: int
+) -> HttpResponse:
+    """The whole page, or for htmx just its partial (a history restore needs the page)."""
+    wants_partial = request.htmx and not request.htmx.history_restore_request
+    name = f"{template}#{partial}" if wants_partial else template
+    response = render(request, name, context, status=status)
+    # One URL answers with the fragment or the whole page: caches must keep them apart,
+    # or the back button can show a bare fragment.
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -242,11 +250,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
         "picks_url": _for_you_url(query),
         "state": _state(record, community),
     }
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "recommender/for_you.html#picks" if partial else "recommender/for_you.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return _page_or_partial(request, "recommender/for_you.html", "picks", context, status)
 
 
 @require_GET

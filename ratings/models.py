@@ -79,3 +79,28 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} gave {self.theme} {self.stars}★"
+
+
+class Favourite(models.Model):
+    """A theme a person keeps; shown on their public profile when they allow it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="favourites")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "theme"], name="favourite_one_per_user_theme")
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="favourite_user_newest"),
+            # Explore: newest favourites and favourites per theme in a time window.
+            models.Index(fields=["-created_at", "-id"], name="favourite_newest"),
+            models.Index(fields=["theme", "created_at"], name="favourite_theme_time"),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ♥ {self.theme}"

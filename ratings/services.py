@@ -1,4 +1,4 @@
-"""Writes with a rule or a side effect: rate, re-rate, delete, undo, import.
+"""Writes with a rule or a side effect: rate, re-rate, delete, undo, import, favourite.
 
 The HTML views and (later) the API call these same functions. Each raises
 `ServiceError` (or a subclass) with a message meant for a person, and tells
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.errors import ServiceError
 from accounts.models import User
-from ratings.models import Rating, Theme
+from ratings.models import Favourite, Rating, Theme
 from ratings.portability import ImportEntry, Rejection, parse_ratings_file
 from ratings.signals import rating_changed
 from ratings.themes import ThemeColours
@@ -207,3 +207,52 @@ def ratings_import(*, user: User, filename: str, data: bytes) -> ImportReport:
     if new_ratings or changed:
         _announce(user)
     return report
+
+
+# --- favourites -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FavouriteResult:
+    favourited: bool
+    changed: bool
+
+
+@transaction.atomic
+def favourite_toggle(
+    *, user: User, theme: ThemeColours, favourite: bool | None = None
+) -> FavouriteResult:
+    """Favourite or unfavourite `theme` for `user`.
+
+    `favourite=None` flips the current state; `True`/`False` sets it, so a form posted
+    twice (a double click, a retried request) lands where the person meant. Creates the
+    theme row when the theme is new. Returns the state afterwards and whether it changed.
+    Raises ServiceError for an anonymous user.
+    """
+    if user is None or not user.is_authenticated:
+        raise ServiceError("Log in to keep favourite themes.")
+    existing = Favourite.objects.filter(user=user, theme__key=theme.key)
+    on_now = existing.exists()
+    wanted = (not on_now) if favourite is None else bool(favourite)
+    if wanted == on_now:
+        return FavouriteResult(favourited=on_now, changed=False)
+    if not wanted:
+        existing.delete()
+        return FavouriteResult(favourited=False, changed=True)
+    theme_row = theme_get_or_create(theme=theme)
+    try:
+        with transaction.atomic():
+            Favourite.objects.create(user=user, theme=theme_row)
+    except IntegrityError:
+        # A concurrent request favourited it a moment ago: the state is what was asked.
+        return FavouriteResult(favourited=True, changed=False)
+    return FavouriteResult(favourited=True, changed=True)
+
+
+def favourites_visibility_set(*, user: User, public: bool) -> User:
+    """Show or hide `user`'s favourites on their public profile `/u/<username>/`."""
+    public = bool(public)
+    if user.favourites_public != public:
+        user.favourites_public = public
+        user.save(update_fields=["favourites_public"])
+    return user

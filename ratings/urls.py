@@ -10,4 +10,8 @@ urlpatterns = [
     path("history/<int:rating_id>/delete/", views.rating_delete, name="rating-delete"),
     re_path(r"^history/export\.(?P<fmt>json|csv)$", views.ratings_export, name="ratings-export"),
     path("history/import/", views.ratings_import, name="ratings-import"),
+    path("favourites/", views.favourites, name="favourites"),
+    path("favourites/visibility/", views.favourites_visibility, name="favourites-visibility"),
+    path("u/<str:username>/", views.public_profile, name="public-profile"),
+    path("t/<str:key>/favourite/", views.favourite_toggle, name="favourite-toggle"),
 ]

@@ -1,22 +1,25 @@
-"""History pages: list, re-rate and delete in place, export and import."""
+"""History pages (list, re-rate and delete in place, export and import) and favourites."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import ServiceError
 from ratings import portability, selectors, services
 from ratings.forms import ImportForm, StarsForm
+from ratings.themes import ThemeColours, ThemeError
 
 HISTORY_PAGE_SIZE = 20
+FAVOURITES_PAGE_SIZE = 24
 
 
 def _history_context(request: HttpRequest, **extra) -> dict:
@@ -100,3 +103,83 @@ def _back_to_history(request: HttpRequest) -> str:
     page = request.POST.get("page", "")
     url = reverse("history")
     return f"{url}?page={page}" if page.isdigit() else url
+
+
+# --- favourites -------------------------------------------------------------------
+
+
+def theme_from_key(key: str) -> ThemeColours:
+    """The theme a URL names; Http404 for a malformed key (a bad link, not a server error)."""
+    try:
+        return ThemeColours.from_key(key)
+    except ThemeError:
+        raise Http404("No such theme: a theme key is four hex colours joined by '-'.") from None
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where a plain form post returns to: `next` when it is on this site, else `fallback`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else fallback
+
+
+@require_POST
+@login_required
+def favourite_toggle(request: HttpRequest, key: str) -> HttpResponse:
+    """Favourite or unfavourite a theme; htmx gets the heart back, a plain post a redirect.
+
+    `favourite=1`/`0` sets the state (a repeated post changes nothing); without it, it flips.
+    """
+    theme = theme_from_key(key)
+    wanted = {"1": True, "0": False}.get(request.POST.get("favourite", ""))
+    result = services.favourite_toggle(user=request.user, theme=theme, favourite=wanted)
+    back = _safe_next(request, reverse("favourites"))
+    if request.htmx:
+        context = {"theme": theme, "on": result.favourited, "user": request.user, "next": back}
+        return render(request, "ratings/_heart.html", context)
+    if result.changed:
+        messages.success(
+            request,
+            "Added to your favourites." if result.favourited else "Removed from favourites.",
+        )
+    return redirect(back)
+
+
+@require_GET
+@login_required
+def favourites(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(selectors.favourites_of(user=request.user), FAVOURITES_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request, "ratings/favourites.html", {"page": page, "favourite_count": paginator.count}
+    )
+
+
+@require_POST
+@login_required
+def favourites_visibility(request: HttpRequest) -> HttpResponse:
+    """Make the person's favourites public on /u/<username>/ or private again."""
+    public = request.POST.get("public") in {"1", "on", "true"}
+    services.favourites_visibility_set(user=request.user, public=public)
+    if request.htmx:
+        return render(request, "ratings/favourites.html#visibility", {})
+    messages.success(
+        request,
+        "Your favourites are public on your profile." if public else "Your favourites are private.",
+    )
+    return redirect("favourites")
+
+
+PROFILE_PAGE_SIZE = 24
+
+
+@require_GET
+def public_profile(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's public favourites; 404 when they keep them private or do not exist."""
+    person = selectors.public_profile_user(username=username)
+    paginator = Paginator(selectors.favourites_of(user=person), PROFILE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"person": person, "page": page, "favourite_count": paginator.count}
+    return render(request, "accounts/public_profile.html", context)

@@ -1,10 +1,10 @@
-"""Template tags that draw a theme: the editor preview, swatches, the star widget."""
+"""Template tags that draw a theme: the editor preview, swatches, the star widget, the heart."""
 
 from __future__ import annotations
 
 from django import template
 
-from ratings import colour
+from ratings import colour, selectors
 from ratings.models import Theme
 from ratings.palette import derive
 from ratings.preview import LANGUAGES, code_lines, language_or_default
@@ -65,4 +65,36 @@ def star_buttons(current: int | None = None, label: str = "Your rating") -> dict
         ],
         "current": current,
         "label": label,
+    }
+
+
+# Keys of the person's favourites, loaded once per request however many cards a page has.
+_FAVOURITE_KEYS = "_themehub_favourite_keys"
+
+
+def _favourite_keys(request) -> frozenset[str]:
+    keys = getattr(request, _FAVOURITE_KEYS, None)
+    if keys is None:
+        keys = selectors.favourite_keys(user=getattr(request, "user", None))
+        setattr(request, _FAVOURITE_KEYS, keys)
+    return keys
+
+
+@register.inclusion_tag("ratings/_heart.html", takes_context=True)
+def heart_button(context, theme: ThemeColours | Theme, on: bool | None = None) -> dict:
+    """The favourite toggle for `theme`: a real form, upgraded by htmx to swap itself.
+
+    `on` overrides the looked-up state (the toggle view knows it already).
+    """
+    colours = _colours(theme)
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if on is None:
+        on = request is not None and colours.key in _favourite_keys(request)
+    return {
+        "theme": colours,
+        "on": on,
+        "user": user,
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path() if request is not None else "",
     }

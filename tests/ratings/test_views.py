@@ -98,8 +98,8 @@ def test_history_query_count_does_not_grow_with_rows(
 ):
     _rate_many(user, rows)
 
-    # session, user, count, one page of ratings with their themes
-    with django_assert_num_queries(4):
+    # session, user, count, one page of ratings with their themes, the heart states
+    with django_assert_num_queries(5):
         response = user_client.get("/history/")
 
     assert len(_row_ids(response.content.decode())) == rows

@@ -2,10 +2,10 @@
 
 Each person has a hidden utility over themes and rates with noise on a 1-5
 scale of their own. Besides their own kind of taste, most share a little
-dislike of hard-to-read colours (a random weight from 0 to 0.5). The kinds of taste are written in terms the recommender
-does not use directly (HSV hue and saturation, CIELAB, RGB distance to a
-favourite theme), so a model that scores well here has learned a taste rather
-than copied a formula.
+dislike of hard-to-read colours (a random weight from 0 to 0.5). The kinds of
+taste are written in terms the recommender does not use directly (HSV hue and
+saturation, CIELAB, RGB distance to a favourite theme), so a model that scores
+well here has learned a taste rather than copied a formula.
 """
 
 from __future__ import annotations

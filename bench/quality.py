@@ -58,16 +58,19 @@ def run_themehub(
 ) -> dict[int, tuple[float, float, float]]:
     selection = batch_draw(20_000, rng=rng)
     chosen_themes: list[np.ndarray] = []
+    chosen_indices: list[int] = []
     stars: list[int] = []
     model = None
     results = {}
     for n in range(1, max(CHECKPOINTS) + 1):
         scorer = ranking.Scorer(model, community)
         if active:
-            index = ranking.next_index(scorer=scorer, batch=selection, rng=rng)
+            rated = selection.embedding[chosen_indices]
+            index = ranking.next_index(scorer=scorer, batch=selection, rng=rng, rated=rated)
         else:
             index = int(rng.integers(len(selection)))
         theme = selection.themes[index]
+        chosen_indices.append(index)
         chosen_themes.append(theme)
         stars.append(int(person.rate(theme[None], rng)[0]))
         # The site retrains after every rating; here after each of the first 10, then every 5.

@@ -15,12 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ratings.themes import draw
-from recommender.features import featurise
+from recommender.features import OKLAB_COLUMNS, featurise
 
 BATCH_SIZE = 100_000
 BATCH_TTL = 600.0  # seconds
-# Columns of the feature matrix holding OKLab of the four colours: the space for variety.
-_OKLAB = slice(12, 24)
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class Batch:
     @property
     def embedding(self) -> np.ndarray:
         """`(n, 12)` OKLab of the four colours: distances here are perceptual."""
-        return self.features[:, _OKLAB]
+        return self.features[:, OKLAB_COLUMNS]
 
     def __len__(self) -> int:
         return len(self.themes)

@@ -29,6 +29,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"hue_agree_c{a}_c{b}" for a, b in _PAIRS),
 )
 N_FEATURES = len(FEATURE_NAMES)
+# Columns holding OKLab of the four colours: the space where distances are perceptual.
+OKLAB_COLUMNS = slice(12, 24)
 
 # Plain-words names of the features that explain a pick (see ranking.reason).
 FEATURE_LABELS = {

@@ -15,7 +15,7 @@ import numpy as np
 
 from ratings.themes import ThemeColours
 from recommender.candidates import Batch
-from recommender.features import FEATURE_LABELS, FEATURE_NAMES, featurise
+from recommender.features import FEATURE_LABELS, FEATURE_NAMES, OKLAB_COLUMNS, featurise
 from recommender.training import TasteModel
 
 # Weight of the personal model after n ratings: n / (n + BLEND_RATINGS).
@@ -24,6 +24,8 @@ POOL = 400
 MMR_LAMBDA = 0.7
 # Share of next themes drawn at random, as in the demo, so every region keeps being seen.
 EXPLORE_RANDOM = 0.4
+# The first ratings go where nothing was rated yet (farthest from every rated theme).
+SPACE_FILLING = 10
 # How much the models' disagreement counts against their predicted stars.
 UNCERTAINTY_WEIGHT = 1.0
 # OKLab distance (of the 12 coordinates) below which a pick is "close to" a rated theme.
@@ -128,7 +130,7 @@ class Taste:
     def explainer(self, batch: Batch):
         features = featurise(self.themes) if len(self.themes) else np.zeros((0, len(FEATURE_NAMES)))
         liked = self.stars >= 4
-        liked_embedding = features[liked][:, 12:24]
+        liked_embedding = features[liked][:, OKLAB_COLUMNS]
         liked_stars = self.stars[liked]
         liked_keys = [ThemeColours.from_array(rgb).key for rgb in self.themes[liked]]
         mean = batch.features.mean(axis=0)
@@ -144,7 +146,7 @@ class Taste:
 
         def explain(row: np.ndarray) -> tuple[str, str]:
             if len(liked_embedding):
-                distances = np.linalg.norm(liked_embedding - row[12:24], axis=1)
+                distances = np.linalg.norm(liked_embedding - row[OKLAB_COLUMNS], axis=1)
                 nearest = int(np.argmin(distances))
                 if distances[nearest] < CLOSE_DISTANCE:
                     stars = int(liked_stars[nearest])
@@ -197,12 +199,31 @@ def recommend(
 
 
 def next_index(
-    *, scorer: Scorer, batch: Batch, rng: np.random.Generator, pool_size: int = 3000
+    *,
+    scorer: Scorer,
+    batch: Batch,
+    rng: np.random.Generator,
+    rated: np.ndarray | None = None,
+    pool_size: int = 3000,
 ) -> int:
-    """Index in `batch` of the theme to rate next: promising or uncertain, sometimes random."""
-    if not scorer.available or rng.random() < EXPLORE_RANDOM:
+    """Index in `batch` of the theme to rate next.
+
+    `rated` holds the OKLab embedding `(k, 12)` of the themes already rated. The
+    first `SPACE_FILLING` ratings go to the candidate farthest from all rated ones,
+    so an early model sees the whole space; after that a share `EXPLORE_RANDOM` is
+    random, and the rest promising or uncertain (standardised predicted stars plus
+    ensemble disagreement).
+    """
+    n_rated = 0 if rated is None else len(rated)
+    if n_rated == 0 or rng.random() < EXPLORE_RANDOM:
         return int(rng.integers(len(batch)))
     pool = rng.choice(len(batch), size=min(pool_size, len(batch)), replace=False)
+    if n_rated < SPACE_FILLING or not scorer.available:
+        points = batch.embedding[pool]
+        nearest = np.full(len(pool), np.inf, dtype=np.float32)
+        for row in np.asarray(rated, dtype=np.float32):
+            np.minimum(nearest, ((points - row) ** 2).sum(axis=1), out=nearest)
+        return int(pool[int(np.argmax(nearest))])
     members = scorer.members(batch.features[pool])
     mean, spread = members.mean(axis=0), members.std(axis=0)
     value = (mean - mean.mean()) / (mean.std() + 1e-9)

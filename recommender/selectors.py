@@ -13,6 +13,7 @@ from ratings.models import Rating
 from ratings.themes import ThemeColours
 from recommender import store
 from recommender.candidates import batch_draw, shared_batch
+from recommender.features import OKLAB_COLUMNS, featurise
 from recommender.models import UserModel
 from recommender.ranking import Pick, Scorer, Taste, next_index, recommend
 from recommender.training import TasteModel
@@ -105,17 +106,16 @@ def recommendations(
 
 
 def next_theme(*, user: User, rng: np.random.Generator | None = None) -> ThemeColours:
-    """The theme `user` should rate next: promising or uncertain for their model, never rated."""
+    """The theme `user` should rate next (see `ranking.next_index`), never one already rated."""
     rng = rng if rng is not None else np.random.default_rng()
     now = serving(user=user)
     batch = shared_batch()
-    candidates = [
-        ThemeColours.from_array(batch.themes[next_index(scorer=now.scorer, batch=batch, rng=rng)])
-        for _ in range(_DRAWS)
-    ]
-    rated = set(
-        Rating.objects.filter(user=user, theme__key__in=[c.key for c in candidates]).values_list(
-            "theme__key", flat=True
-        )
-    )
-    return next((c for c in candidates if c.key not in rated), candidates[0])
+    keys = list(Rating.objects.filter(user=user).values_list("theme__key", flat=True))
+    rated = featurise(keys_to_array(keys))[:, OKLAB_COLUMNS]
+    seen = set(keys)
+    for _ in range(_DRAWS):
+        index = next_index(scorer=now.scorer, batch=batch, rng=rng, rated=rated)
+        candidate = ThemeColours.from_array(batch.themes[index])
+        if candidate.key not in seen:
+            return candidate
+    return ThemeColours.random(rng)

@@ -279,8 +279,14 @@ def test_next_index_without_exploration_or_doubt_takes_the_best(monkeypatch, red
     monkeypatch.setattr(ranking, "UNCERTAINTY_WEIGHT", 0.0)
     scorer = Scorer(personal=red_lover, community=None)
 
+    rated = batch.embedding[: ranking.SPACE_FILLING]
+
     index = next_index(
-        scorer=scorer, batch=batch, rng=np.random.default_rng(13), pool_size=len(batch)
+        scorer=scorer,
+        batch=batch,
+        rng=np.random.default_rng(13),
+        rated=rated,
+        pool_size=len(batch),
     )
 
     assert index == int(np.argmax(scorer.predict(batch.features)))
@@ -291,7 +297,23 @@ def test_next_index_without_exploration_prefers_high_predicted_stars(monkeypatch
     scorer = Scorer(personal=red_lover, community=None)
     rng = np.random.default_rng(14)
     predicted = scorer.predict(batch.features)
+    rated = batch.embedding[: ranking.SPACE_FILLING]
 
-    chosen = [next_index(scorer=scorer, batch=batch, rng=rng) for _ in range(20)]
+    chosen = [next_index(scorer=scorer, batch=batch, rng=rng, rated=rated) for _ in range(20)]
 
     assert predicted[chosen].mean() > np.median(predicted)
+
+
+def test_next_index_early_goes_far_from_the_rated_themes(monkeypatch, red_lover, batch):
+    monkeypatch.setattr(ranking, "EXPLORE_RANDOM", 0.0)
+    scorer = Scorer(personal=red_lover, community=None)
+    rated = batch.embedding[:3]
+
+    def distance(index: int) -> float:
+        return float(np.linalg.norm(rated - batch.embedding[index], axis=1).min())
+
+    index = next_index(
+        scorer=scorer, batch=batch, rng=np.random.default_rng(15), rated=rated, pool_size=len(batch)
+    )
+
+    assert distance(index) == max(distance(i) for i in range(len(batch)))

@@ -44,7 +44,7 @@ endef
 help:
 	@echo "make run      install, migrate, load demo data, serve http://127.0.0.1:$(PORT) (PORT=...)"
 	@echo "             with a task worker that trains the taste models"
-	@echo "make test     install test tools and Debian's chromium, run the whole suite (PYTEST_ARGS=...)"
+	@echo "make test     install test tools, Debian's chromium and vim, run the whole suite (PYTEST_ARGS=...)"
 	@echo "make bench    speed and quality benchmarks of the recommender (a few minutes)"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make format   ruff format and ruff check --fix"
@@ -95,8 +95,22 @@ chromium:
 	  echo "      To run them, install Debian's chromium: sudo apt-get install chromium"; \
 	fi
 
+# The Vim export's test loads the colorscheme in a real headless Vim (Debian's vim).
+.PHONY: vim
+vim:
+	@if command -v vim >/dev/null; then \
+	  :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's vim for the Vim export's test (apt-get)"; \
+	  apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends vim >/dev/null; \
+	else \
+	  echo "note: vim is missing, so the Vim export's test will be skipped."; \
+	  echo "      To run it, install Debian's vim: sudo apt-get install vim"; \
+	fi
+
 .PHONY: test
-test: $(STAMP) chromium
+test: $(STAMP) chromium vim
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (bench/): speed of training and recommending, and quality on simulated

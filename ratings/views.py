@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import ServiceError
-from ratings import portability, selectors, services
+from ratings import exporters, portability, selectors, services
 from ratings.forms import ImportForm, StarsForm
 from ratings.themes import ThemeColours, ThemeError
 
@@ -183,3 +184,25 @@ def public_profile(request: HttpRequest, username: str) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     context = {"person": person, "page": page, "favourite_count": paginator.count}
     return render(request, "accounts/public_profile.html", context)
+
+
+# --- export -----------------------------------------------------------------------
+
+# A theme's files depend only on its key (and the code): browsers and proxies may keep them.
+EXPORT_MAX_AGE = 60 * 60 * 24
+
+
+@require_GET
+def theme_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    """Download `theme` in `fmt`; 404 for a malformed key or an unknown format."""
+    theme = theme_from_key(key)
+    try:
+        export = exporters.theme_export(theme=theme, fmt=fmt)
+    except exporters.ExportError as error:
+        raise Http404(error.message) from None
+    response = HttpResponse(export.content, content_type=export.content_type)
+    filename = exporters.safe_filename(export.filename)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, public=True, max_age=EXPORT_MAX_AGE)
+    return response

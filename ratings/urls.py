@@ -13,6 +13,8 @@ urlpatterns = [
     path("favourites/", views.favourites, name="favourites"),
     path("favourites/visibility/", views.favourites_visibility, name="favourites-visibility"),
     path("u/<str:username>/", views.public_profile, name="public-profile"),
+    path("t/<str:key>/", views.theme_page, name="theme"),
+    path("t/<str:key>/preview.png", views.theme_image, name="theme-image"),
     path("t/<str:key>/export/<str:fmt>/", views.theme_export, name="theme-export"),
     path("t/<str:key>/favourite/", views.favourite_toggle, name="favourite-toggle"),
 ]

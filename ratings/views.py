@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import ServiceError
-from ratings import exporters, portability, selectors, services
+from ratings import colour, exporters, portability, selectors, services, share_image
 from ratings.forms import ImportForm, StarsForm
+from ratings.palette import Palette, derive
+from ratings.preview import LANGUAGES, language_or_default
 from ratings.themes import ThemeColours, ThemeError
 
 HISTORY_PAGE_SIZE = 20
@@ -136,7 +139,7 @@ def favourite_toggle(request: HttpRequest, key: str) -> HttpResponse:
     theme = theme_from_key(key)
     wanted = {"1": True, "0": False}.get(request.POST.get("favourite", ""))
     result = services.favourite_toggle(user=request.user, theme=theme, favourite=wanted)
-    back = _safe_next(request, reverse("favourites"))
+    back = _safe_next(request, reverse("theme", args=[theme.key]))
     if request.htmx:
         context = {"theme": theme, "on": result.favourited, "user": request.user, "next": back}
         return render(request, "ratings/_heart.html", context)
@@ -205,4 +208,114 @@ def theme_export(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, public=True, max_age=EXPORT_MAX_AGE)
+    return response
+
+
+# --- the public theme page --------------------------------------------------------
+
+WCAG_AA, WCAG_AAA = 4.5, 7.0
+# APCA's guide: Lc 75 for body text, 60 for other content text, 45 for large text.
+APCA_BODY, APCA_CONTENT = 75.0, 60.0
+SHARE_IMAGE_MAX_AGE = 60 * 60 * 24 * 7
+_CONTRAST_ROLES = [
+    ("keyword", "Keywords"),
+    ("string", "Strings"),
+    ("function", "Functions"),
+    ("foreground", "Default text"),
+    ("comment", "Comments"),
+    ("constant", "Constants"),
+    ("line_number", "Line numbers"),
+]
+_PALETTE_LABELS = {
+    "background": "Background",
+    "foreground": "Default text",
+    "comment": "Comments",
+    "line_number": "Line numbers",
+    "line_highlight": "Current line",
+    "selection": "Selection",
+    "cursor": "Cursor",
+    "keyword": "Keywords",
+    "string": "Strings",
+    "function": "Functions",
+    "constant": "Constants",
+}
+
+
+def _contrast_rows(palette: Palette) -> list[dict]:
+    """WCAG ratio with AA/AAA and APCA Lc of each text colour against the background."""
+    hexes = [getattr(palette, role) for role, _ in _CONTRAST_ROLES]
+    texts = [colour.parse_hex(value) for value in hexes]
+    background = colour.parse_hex(palette.background)
+    ratios = colour.contrast_ratio(texts, [background] * len(texts))
+    apca = colour.apca_contrast(texts, [background] * len(texts))
+    rows = []
+    for (role, label), value, ratio, lc in zip(_CONTRAST_ROLES, hexes, ratios, apca, strict=True):
+        ratio, lc = float(ratio), abs(float(lc))
+        rows.append(
+            {
+                "role": role,
+                "label": label,
+                "hex": value,
+                "ratio": ratio,
+                "aa": ratio >= WCAG_AA,
+                "aaa": ratio >= WCAG_AAA,
+                "apca": lc,
+                "apca_level": "body"
+                if lc >= APCA_BODY
+                else "content"
+                if lc >= APCA_CONTENT
+                else "low",
+            }
+        )
+    return rows
+
+
+def _format_groups() -> list[tuple[str, list[exporters.Format]]]:
+    groups: dict[str, list[exporters.Format]] = {}
+    for fmt in exporters.FORMATS.values():
+        groups.setdefault(fmt.group, []).append(fmt)
+    return list(groups.items())
+
+
+@require_GET
+def theme_page(request: HttpRequest, key: str) -> HttpResponse:
+    """A theme anyone can open from its key: preview, colours, contrast, figures, exports."""
+    theme = theme_from_key(key)
+    if key != theme.key:
+        return redirect("theme", key=theme.key, permanent=True)
+    lang = language_or_default(request.GET.get("lang"))
+    palette = derive(theme)
+    context = {
+        "theme": theme,
+        "lang": lang,
+        "languages": LANGUAGES.values(),
+        "palette_rows": [
+            (_PALETTE_LABELS[name], getattr(palette, name)) for name in _PALETTE_LABELS
+        ],
+        "terminal": palette.terminal(),
+        "contrast_rows": _contrast_rows(palette),
+        "figures": selectors.theme_figures(key=theme.key),
+        "share_url": request.build_absolute_uri(reverse("theme", args=[theme.key])),
+        "image_url": request.build_absolute_uri(reverse("theme-image", args=[theme.key])),
+        "format_groups": _format_groups(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "ratings/theme.html#preview", context)
+    else:
+        response = render(request, "ratings/theme.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def theme_image(request: HttpRequest, key: str) -> HttpResponse:
+    """The PNG that links to the theme unfurl with; rendered once per theme, then cached."""
+    theme = theme_from_key(key)
+    cache_key = f"ratings:share-png:v1:{theme.key}"
+    png = cache.get(cache_key)
+    if png is None:
+        png = share_image.render_png(theme)
+        cache.set(cache_key, png, SHARE_IMAGE_MAX_AGE)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=SHARE_IMAGE_MAX_AGE)
     return response

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -26,6 +27,14 @@ class Batch:
     themes: np.ndarray  # (n, 4, 3) uint8
     features: np.ndarray  # (n, F) float32
     drawn_at: float
+
+    @cached_property
+    def feature_mean(self) -> np.ndarray:
+        return self.features.mean(axis=0)
+
+    @cached_property
+    def feature_std(self) -> np.ndarray:
+        return self.features.std(axis=0) + 1e-6
 
     @property
     def embedding(self) -> np.ndarray:

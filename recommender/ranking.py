@@ -69,6 +69,19 @@ class Scorer:
         return self.members(features).mean(axis=0)
 
 
+def display_stars(score: float) -> float:
+    """Predicted stars as shown: unchanged in 1.5..4.5, eased into 1..5 beyond.
+
+    The models extrapolate past 5 for the best of 100,000 themes; a hard clip would
+    show every pick as 5.0 and hide their order.
+    """
+    if score > 4.5:
+        return 4.5 + 0.5 * float(np.tanh((score - 4.5) / 0.5))
+    if score < 1.5:
+        return 1.5 - 0.5 * float(np.tanh((1.5 - score) / 0.5))
+    return score
+
+
 def blend_weight(n_ratings: int) -> float:
     return n_ratings / (n_ratings + BLEND_RATINGS)
 
@@ -133,8 +146,7 @@ class Taste:
         liked_embedding = features[liked][:, OKLAB_COLUMNS]
         liked_stars = self.stars[liked]
         liked_keys = [ThemeColours.from_array(rgb).key for rgb in self.themes[liked]]
-        mean = batch.features.mean(axis=0)
-        std = batch.features.std(axis=0) + 1e-6
+        mean, std = batch.feature_mean, batch.feature_std
         if len(self.stars) >= 3 and self.stars.std() > 0:
             centred = features - features.mean(axis=0)
             spread = centred.std(axis=0) + 1e-9
@@ -144,23 +156,28 @@ class Taste:
         else:
             correlation = np.zeros(len(FEATURE_NAMES))
 
-        def explain(row: np.ndarray) -> tuple[str, str]:
+        def explain(row: np.ndarray) -> list[tuple[str, str]]:
+            """Reasons for one pick, best first: (text, key of a close rated theme or "")."""
+            reasons = []
             if len(liked_embedding):
                 distances = np.linalg.norm(liked_embedding - row[OKLAB_COLUMNS], axis=1)
                 nearest = int(np.argmin(distances))
                 if distances[nearest] < CLOSE_DISTANCE:
                     stars = int(liked_stars[nearest])
-                    return f"Close to a theme you gave {stars} stars", liked_keys[nearest]
+                    reasons.append(
+                        (f"Close to a theme you gave {stars} stars", liked_keys[nearest])
+                    )
             z = (row - mean) / std
-            best_value, best_text = 0.0, ""
-            for index, label in _LABELLED:
-                value = z[index] * correlation[index]
-                if value > best_value:
+            ranked = sorted(
+                ((z[index] * correlation[index], index, label) for index, label in _LABELLED),
+                reverse=True,
+            )
+            for value, index, label in ranked[:3]:
+                if value > 0.1:
                     word = "High" if z[index] > 0 else "Low"
-                    best_value, best_text = value, f"{word} {label}, which your ratings favour"
-            if best_text:
-                return best_text, ""
-            return "Liked by people whose ratings resemble the community's", ""
+                    reasons.append((f"{word} {label}, which your ratings favour", ""))
+            reasons.append(("Liked by people whose ratings resemble yours", ""))
+            return reasons
 
         return explain
 
@@ -171,6 +188,9 @@ def recommend_indices(
     """`(k,)` indices into `batch`, best and varied, and the predicted stars of all of it."""
     scores = scorer.predict(batch.features)
     pool = top_indices(scores, min(POOL, len(batch)))
+    # The same theme twice in a batch (likely only with every slot locked) is shown once.
+    _, first = np.unique(batch.themes[pool].reshape(len(pool), 12), axis=0, return_index=True)
+    pool = pool[np.sort(first)]
     return rerank(pool, scores, batch.embedding, k), scores
 
 
@@ -185,12 +205,16 @@ def recommend(
     chosen, scores = recommend_indices(scorer=scorer, batch=batch, k=k)
     explain = (taste or Taste(np.zeros((0, 4, 3), np.uint8), np.zeros(0))).explainer(batch)
     picks = []
+    used: dict[str, int] = {}
     for index in chosen:
-        reason, near = explain(batch.features[index])
+        reasons = explain(batch.features[index])
+        # Twenty cards with one sentence each read badly: a reason serves three at most.
+        reason, near = next((r for r in reasons if used.get(r[0], 0) < 3), reasons[0])
+        used[reason] = used.get(reason, 0) + 1
         picks.append(
             Pick(
                 theme=ThemeColours.from_array(batch.themes[index]),
-                stars=float(np.clip(scores[index], 1.0, 5.0)),
+                stars=display_stars(float(scores[index])),
                 reason=reason,
                 near_key=near,
             )

@@ -131,7 +131,7 @@ def test_heart_plain_post_ignores_a_next_on_another_site(user_client, theme):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == "/favourites/"
+    assert response["Location"] == f"/t/{theme.key}/"
 
 
 def test_heart_requires_login(client, db, theme):
@@ -207,7 +207,7 @@ def test_favourites_page_lists_own_favourites_newest_first(user_client, user, ot
     page = response.content.decode()
     assert response.status_code == 200
     assert re.findall(
-        r'id="favourite-\d+">\s*<a class="fav-preview" href="[^"]*?([0-9a-f-]{27})"', page
+        r'id="favourite-\d+">\s*<a class="fav-preview" href="/t/([0-9a-f-]{27})/"', page
     ) == [
         newer.key,
         older.key,

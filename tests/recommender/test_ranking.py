@@ -208,8 +208,8 @@ def test_recommend_returns_k_distinct_themes_the_person_likes(red_lover, batch):
     assert len(set(keys)) == 20
     assert all(1.0 <= pick.stars <= 5.0 for pick in picks)
     # Every pick comes from the POOL best-scored themes of the batch.
-    predicted = np.sort(np.clip(red_lover.predict(batch.features), 1, 5))[::-1]
-    assert min(pick.stars for pick in picks) >= predicted[ranking.POOL - 1] - 1e-6
+    best = np.argsort(-red_lover.predict(batch.features))[: ranking.POOL]
+    assert set(keys) <= {ThemeColours.from_array(batch.themes[i]).key for i in best}
 
 
 def test_recommend_reddish_keywords_for_a_red_lover(red_lover, batch):
@@ -218,6 +218,27 @@ def test_recommend_reddish_keywords_for_a_red_lover(red_lover, batch):
     keywords = np.array([pick.theme.rgb[1] for pick in picks]).astype(int)
     reddish = keywords[:, 0] > keywords[:, 2]
     assert reddish.sum() >= 18
+
+
+def test_display_stars_keep_the_order_of_scores_within_one_to_five():
+    scores = [-3.0, 0.5, 1.5, 3.0, 4.5, 5.0, 5.6, 9.0]
+
+    shown = [ranking.display_stars(score) for score in scores]
+
+    assert shown == sorted(shown)
+    assert len(set(shown)) == len(shown)
+    assert all(1.0 <= value <= 5.0 for value in shown)
+    assert ranking.display_stars(3.0) == 3.0
+
+
+def test_recommend_shows_a_theme_once_when_every_slot_is_locked(red_lover):
+    theme = ThemeColours.from_key("1e1e2e-f38ba8-a6e3a1-89b4fa")
+    locked = {slot: tuple(int(c) for c in theme.rgb[slot]) for slot in range(4)}
+    same = batch_draw(500, rng=np.random.default_rng(3), locked=locked)
+
+    picks = recommend(scorer=Scorer(personal=red_lover, community=None), batch=same, k=20)
+
+    assert [pick.theme.key for pick in picks] == [theme.key]
 
 
 def test_recommend_without_models_gives_random_themes(batch):
@@ -247,7 +268,7 @@ def test_recommend_explains_a_pick_close_to_a_liked_theme(red_lover, red_taste):
 
     explain = taste.explainer(small)
 
-    reason, near = explain(small.features[0])
+    reason, near = explain(small.features[0])[0]
     assert reason == "Close to a theme you gave 5 stars"
     assert near == ThemeColours.from_array(liked[0]).key
 

@@ -11,10 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.errors import ServiceError
 from accounts.forms import ProfileForm, SignupForm
+from accounts.tokens import services as token_services
+from accounts.tokens.forms import ApiTokenForm
+from accounts.tokens.models import ApiToken
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
@@ -48,8 +52,65 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Your profile was saved.")
         return redirect("profile")
-    context = {"form": form, "rating_count": request.user.ratings.count()}
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", _profile_context(request, form=form))
+
+
+def _profile_context(request: HttpRequest, **extra) -> dict:
+    context = {
+        "rating_count": request.user.ratings.count(),
+        "tokens": ApiToken.objects.filter(user=request.user),
+        "token_form": ApiTokenForm(),
+        **extra,
+    }
+    if "form" not in context:
+        context["form"] = ProfileForm(instance=copy.copy(request.user))
+    return context
+
+
+def _tokens_response(request: HttpRequest, *, status: int = 200, **extra) -> HttpResponse:
+    """The tokens section for htmx, the whole profile page for a plain post."""
+    template = "accounts/profile.html#tokens" if request.htmx else "accounts/profile.html"
+    return render(request, template, _profile_context(request, **extra), status=status)
+
+
+@require_POST
+@login_required
+def token_create(request: HttpRequest) -> HttpResponse:
+    """Make a named API token and show it this once (it is stored only as a hash).
+
+    The page is rendered, not redirected to: the token must not be kept anywhere,
+    not even in the session, to survive a redirect.
+    """
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = token_services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ServiceError as error:
+            form.add_error("name", error.message)
+        else:
+            response = _tokens_response(request, new_token=token, new_secret=secret)
+            # The page shows a secret: no cache may keep it.
+            response["Cache-Control"] = "no-store"
+            return response
+    status = 422 if request.htmx else 400
+    return _tokens_response(request, status=status, token_form=form)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token_services.api_token_revoke(user=request.user, token_id=token_id)
+    except token_services.ApiTokenMissing as error:
+        notice = error.message
+    else:
+        notice = "The token was revoked: requests with it are refused from now on."
+    if request.htmx:
+        return _tokens_response(request, token_notice=notice)
+    messages.info(request, notice)
+    return redirect("profile")
 
 
 class LoginView(auth_views.LoginView):

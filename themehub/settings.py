@@ -79,6 +79,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "rest_framework",
+    "knox",
+    "accounts.tokens",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -201,6 +206,65 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 RATINGS_IMPORT_MAX_BYTES = 1_048_576
 RATINGS_IMPORT_MAX_ENTRIES = 10_000
+
+# REST API v1 (/api/v1/). Personal tokens are knox tokens with a name and a last use
+# (accounts.tokens.ApiToken): `Authorization: Token <token>`; the site's own pages may
+# call the API with their session (CSRF-checked). Errors have one JSON shape
+# (themehub.api.exception_handler). Throttles: per person (or address when anonymous),
+# per address whoever asks, and a tight one on password log-ins for tokens.
+KNOX_TOKEN_MODEL = "tokens.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": None,  # personal tokens last until revoked on the profile page
+    "TOKEN_PREFIX": "th_",  # recognisable in leaked-secret scans
+    "AUTH_HEADER_PREFIX": "Token",
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "themehub.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["themehub.api_auth.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "themehub.api_auth.UserThrottle",
+        "themehub.api_auth.AddressThrottle",
+        "themehub.api_auth.ScopedThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": "2000/hour",
+        "address": "5000/hour",
+        "login": "10/minute",
+    },
+    # The client's address: REMOTE_ADDR, or behind the TLS proxy the one address it adds
+    # to X-Forwarded-For (never the whole header, which a client can fill with anything).
+    "NUM_PROXIES": 1 if _env_bool("DJANGO_BEHIND_TLS_PROXY", False) else 0,
+    "EXCEPTION_HANDLER": "themehub.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+    "STRICT_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ThemeHub API",
+    "DESCRIPTION": (
+        "Rate code-editor colour themes and get recommendations. Authenticate with a "
+        "personal token (`Authorization: Token <token>`) made on your profile page or by "
+        "`POST /api/v1/auth/token/`. Every error has the same JSON shape (`Error`)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and Redoc from the installed sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "themehub.api.schema_error_responses",
+    ],
+}
 
 # Mail (Django 6.1 MAILERS): printed to the console in development, SMTP in production.
 _MAIL_BACKENDS = {

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("ratings.urls")),
     path("", include("recommender.urls")),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("themehub.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,245 @@
+"""Shapes of the ratings API: themes, ratings, imports. They check shape and never save.
+
+Colours and stars pass through as given: `ThemeColours.from_hex` and the services
+hold the rules, so the API and the pages refuse the same things with the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.serializers import StrictSerializer
+from ratings import colour
+from ratings.models import Rating, Theme
+from ratings.palette import derive
+from ratings.themes import SLOTS, ThemeColours, ThemeError
+
+HEX_SCHEMA = {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "example": "#1e1e2e"}
+_PALETTE_TEXT_ROLES = ("foreground", "comment", "line_number", "constant")
+
+
+@extend_schema_field(HEX_SCHEMA)
+class _ColourField(serializers.Field):
+    """A colour as given; `ThemeColours.from_hex` says whether it reads."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field(
+    {"type": "array", "items": HEX_SCHEMA, "minItems": 3, "maxItems": 3},
+)
+class _ColoursField(_ColourField):
+    pass
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 5})
+class StarsField(serializers.Field):
+    """Stars as given; the service decides (1..5, whole) and says why not."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class ThemeInput(StrictSerializer):
+    background = _ColourField()
+    colors = _ColoursField(help_text="Keywords, strings, function names.")
+
+    def validate(self, attrs: dict) -> ThemeColours:
+        try:
+            return ThemeColours.from_hex(attrs["background"], attrs["colors"])
+        except ThemeError as error:
+            if error.field in (None, "background"):
+                raise serializers.ValidationError(
+                    {error.field or "colors": [error.message]}
+                ) from None
+            index = SLOTS.index(error.field) - 1
+            raise serializers.ValidationError({"colors": {index: [error.message]}}) from None
+
+
+class RatingInput(StrictSerializer):
+    theme = ThemeInput()
+    stars = StarsField()
+
+
+class StarsInput(StrictSerializer):
+    stars = StarsField()
+
+
+class ImportInput(StrictSerializer):
+    file = serializers.FileField(
+        help_text="A ThemeHub JSON or CSV export, or the original demo's saved votes (JSON)."
+    )
+
+
+# --- output -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ThemeRef:
+    """A theme to show, and its row id when it is stored (None when it is not)."""
+
+    colours: ThemeColours
+    id: int | None = None
+
+
+def theme_refs(themes: Iterable[ThemeColours]) -> list[ThemeRef]:
+    """Themes with the ids of those that are stored (one query)."""
+    themes = list(themes)
+    ids = dict(
+        Theme.objects.filter(key__in=[theme.key for theme in themes]).values_list("key", "pk")
+    )
+    return [ThemeRef(theme, ids.get(theme.key)) for theme in themes]
+
+
+def _ratio(value) -> float:
+    return round(float(value), 2)
+
+
+class ContrastOutput(serializers.Serializer):
+    color1 = serializers.FloatField()
+    color2 = serializers.FloatField()
+    color3 = serializers.FloatField()
+
+
+class ThemeOutput(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="Null until somebody rates it.")
+    key = serializers.CharField(help_text="The four colours' hex, joined by '-'.")
+    background = serializers.CharField()
+    colors = serializers.ListField(child=serializers.CharField(), min_length=3, max_length=3)
+    url = serializers.SerializerMethodField(help_text="This theme in the API (no row needed).")
+    contrast = serializers.SerializerMethodField(
+        help_text="WCAG 2 contrast ratio (1 to 21) of each colour against the background."
+    )
+
+    def to_representation(self, instance):
+        ref = instance if isinstance(instance, ThemeRef) else _ref_of(instance)
+        colours = ref.colours
+        return {
+            "id": ref.id,
+            "key": colours.key,
+            "background": colours.background,
+            "colors": colours.colors,
+            "url": self.get_url(ref),
+            "contrast": self.get_contrast(ref),
+        }
+
+    def get_url(self, ref: ThemeRef) -> str:
+        path = reverse("api:theme", kwargs={"key": ref.colours.key})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(ContrastOutput)
+    def get_contrast(self, ref: ThemeRef) -> dict:
+        rgb = ref.colours.rgb
+        ratios = colour.contrast_ratio(rgb[1:], rgb[0])
+        return {slot: _ratio(ratio) for slot, ratio in zip(SLOTS[1:], ratios, strict=True)}
+
+
+def _ref_of(theme: Theme | ThemeColours) -> ThemeRef:
+    if isinstance(theme, Theme):
+        return ThemeRef(theme.colours, theme.pk)
+    return ThemeRef(theme, None)
+
+
+class PaletteOutput(serializers.Serializer):
+    background = serializers.CharField()
+    foreground = serializers.CharField()
+    comment = serializers.CharField()
+    line_number = serializers.CharField()
+    line_highlight = serializers.CharField()
+    selection = serializers.CharField()
+    cursor = serializers.CharField()
+    keyword = serializers.CharField()
+    string = serializers.CharField()
+    function = serializers.CharField()
+    constant = serializers.CharField()
+    dark = serializers.BooleanField()
+
+
+class TextContrastOutput(serializers.Serializer):
+    wcag = serializers.FloatField(help_text="WCAG 2 contrast ratio against the background.")
+    apca = serializers.FloatField(
+        help_text="APCA lightness contrast Lc (negative: light text on a dark background)."
+    )
+
+
+class YourRatingOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    stars = serializers.IntegerField()
+
+
+class ThemeDetailOutput(ThemeOutput):
+    palette = PaletteOutput(help_text="Every colour an editor needs, derived from the four.")
+    readability = serializers.DictField(
+        child=TextContrastOutput(),
+        help_text="Contrast of each text colour (the three and the derived ones) "
+        "against the background.",
+    )
+    your_rating = YourRatingOutput(allow_null=True, help_text="Your rating of it, if any.")
+
+    def to_representation(self, instance: ThemeRef):
+        data = super().to_representation(instance)
+        palette = derive(instance.colours)
+        texts = {
+            **dict(zip(SLOTS[1:], instance.colours.colors, strict=True)),
+            **{role: getattr(palette, role) for role in _PALETTE_TEXT_ROLES},
+        }
+        rgb = [colour.parse_hex(value) for value in texts.values()]
+        background = colour.parse_hex(instance.colours.background)
+        wcag = colour.contrast_ratio(rgb, background)
+        apca = colour.apca_contrast(rgb, background)
+        rating = self.context.get("rating")
+        data["palette"] = palette.as_dict()
+        data["readability"] = {
+            role: {"wcag": _ratio(w), "apca": round(float(a), 1)}
+            for role, w, a in zip(texts, wcag, apca, strict=True)
+        }
+        data["your_rating"] = None if rating is None else {"id": rating.pk, "stars": rating.stars}
+        return data
+
+
+class RatingOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    theme = ThemeOutput()
+    stars = serializers.IntegerField(min_value=1, max_value=5)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, rating: Rating) -> str:
+        path = reverse("api:rating", kwargs={"rating_id": rating.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class RatingPage(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RatingOutput(many=True)
+
+
+class RejectionOutput(serializers.Serializer):
+    where = serializers.CharField(help_text='E.g. "entry 3" or "line 7".')
+    reason = serializers.CharField()
+
+
+class ImportReportOutput(serializers.Serializer):
+    format = serializers.CharField(help_text="What the file was read as.")
+    added = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    rejected = RejectionOutput(many=True)

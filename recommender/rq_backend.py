@@ -26,7 +26,7 @@ from traceback import format_exc
 from typing import Any
 
 from django.db import connections
-from django.tasks import Task, TaskResult, TaskResultStatus
+from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
 from django.tasks.backends.base import BaseTaskBackend
 from django.tasks.base import TaskError
 from django.tasks.exceptions import InvalidTask, TaskResultDoesNotExist
@@ -53,7 +53,8 @@ _STATUS = {
 
 
 class RQBackend(BaseTaskBackend):
-    """OPTIONS: URL (redis://127.0.0.1:6379/0), JOB_TIMEOUT (600 s), RESULT_TTL (86,400 s)."""
+    """OPTIONS: URL (redis://127.0.0.1:6379/0), JOB_TIMEOUT (600 s), RESULT_TTL (86,400 s),
+    PREFIX ("": put before every queue name, so several sites can share one Redis)."""
 
     supports_defer = True
     supports_async_task = True
@@ -64,13 +65,14 @@ class RQBackend(BaseTaskBackend):
         self.url = self.options.get("URL", "redis://127.0.0.1:6379/0")
         self.job_timeout = self.options.get("JOB_TIMEOUT", 600)
         self.result_ttl = self.options.get("RESULT_TTL", 86_400)
+        self.prefix = self.options.get("PREFIX", "")
 
     @cached_property
     def connection(self) -> Redis:
         return Redis.from_url(self.url)
 
     def queue(self, name: str) -> Queue:
-        return Queue(name, connection=self.connection, serializer=SERIALIZER)
+        return Queue(self.prefix + name, connection=self.connection, serializer=SERIALIZER)
 
     def validate_task(self, task: Task) -> None:
         super().validate_task(task)
@@ -121,7 +123,8 @@ class RQBackend(BaseTaskBackend):
 def _result_of(job: Job) -> TaskResult:
     """The Django TaskResult of an RQ job made by `RQBackend.enqueue`."""
     module_path, args, kwargs, alias = job.args
-    task = import_string(module_path).using(backend=alias, queue_name=job.origin)
+    queue_name = job.origin.removeprefix(task_backends[alias].prefix)
+    task = import_string(module_path).using(backend=alias, queue_name=queue_name)
     status = _STATUS.get(job.get_status(), TaskResultStatus.READY)
     latest = job.latest_result()
     errors = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import uuid
 
 import numpy as np
 import pytest
@@ -21,7 +22,8 @@ from recommender.models import UserModel
 from recommender.rq_backend import SERIALIZER
 from recommender.tasks import train_community_model, train_user_model
 
-# A database number of its own, emptied before and after each test.
+# A database number of its own; each test's queues have a prefix of their own too, so
+# test runs on one machine at the same time do not take or delete each other's jobs.
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
@@ -39,17 +41,30 @@ def rq_backend(settings):
         if os.environ.get("CI"):
             pytest.fail(f"Redis is not reachable at {REDIS_URL}, and CI has one: {error}")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
-    connection.flushdb()
+    prefix = f"test-{uuid.uuid4().hex}-"
     settings.TASKS = {
         "default": {
             "BACKEND": "recommender.rq_backend.RQBackend",
             "QUEUES": ["default"],
-            "OPTIONS": {"URL": REDIS_URL},
+            "OPTIONS": {"URL": REDIS_URL, "PREFIX": prefix},
         }
     }
     backend = train_user_model.get_backend()
     yield backend
-    connection.flushdb()
+    queue = backend.queue("default")
+    job_ids = set(queue.get_job_ids())
+    for registry in (
+        queue.finished_job_registry,
+        queue.failed_job_registry,
+        queue.started_job_registry,
+        queue.scheduled_job_registry,
+        queue.deferred_job_registry,
+    ):
+        job_ids.update(registry.get_job_ids())
+    for job_id in job_ids:
+        connection.delete(f"rq:job:{job_id}", f"rq:results:{job_id}")
+    for key in connection.scan_iter(match=f"*{prefix}*"):
+        connection.delete(key)
     connection.close()
     backend.connection.close()
 

@@ -19,6 +19,8 @@ class Theme(models.Model):
     color2 = models.CharField("colour 2 (strings)", max_length=7)
     color3 = models.CharField("colour 3 (functions)", max_length=7)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by staff (admin action "Feature on explore"); explore shows featured themes first.
+    featured_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -74,7 +76,12 @@ class Rating(models.Model):
                 condition=models.Q(stars__gte=1, stars__lte=5), name="rating_stars_1_to_5"
             ),
         ]
-        indexes = [models.Index(fields=["user", "-created_at", "-id"], name="rating_user_newest")]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="rating_user_newest"),
+            # Staff dashboard: ratings per day and people active lately, read by time range.
+            models.Index(fields=["created_at"], name="rating_created"),
+            models.Index(fields=["updated_at"], name="rating_updated"),
+        ]
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

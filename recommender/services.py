@@ -13,6 +13,7 @@ import logging
 import time
 from datetime import timedelta
 
+import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -29,6 +30,11 @@ MIN_RATINGS = 3
 COMMUNITY_INTERVAL = timedelta(minutes=10)
 # A job that finds another one running for the same person tries again this much later.
 RETRY_DELAY = timedelta(seconds=5)
+# From this many ratings on, training also measures the model's cross-validated error.
+CV_MIN_RATINGS = 10
+CV_FOLDS = 3
+# The community model's error is measured on a sample: this many ratings at most.
+CV_MAX_RATINGS = 2_000
 
 
 def _enqueue_user(user_id: int, *, delay: timedelta | None = None) -> None:
@@ -125,10 +131,26 @@ def _record_failure(pk: int, error: BaseException) -> UserModel | None:
         return record
 
 
+def _cv_error(themes: np.ndarray, stars: np.ndarray, *, seed: int) -> float:
+    """Mean absolute error in stars over CV_FOLDS folds: `(n, 4, 3)` themes, `(n,)` stars.
+
+    Cheap on purpose (one network per fold, not the full ensemble): the figure tracks
+    the model's quality over time on the staff dashboard; it is not a benchmark.
+    """
+    order = np.random.default_rng(seed).permutation(len(stars))[:CV_MAX_RATINGS]
+    errors = []
+    for fold in np.array_split(order, CV_FOLDS):
+        train = np.setdiff1d(order, fold, assume_unique=True)
+        model = model_fit(themes[train], stars[train], seed=seed, members=1)
+        predicted = np.clip(model.predict_themes(themes[fold]), 1, 5)
+        errors.append(np.abs(predicted - stars[fold]))
+    return float(np.concatenate(errors).mean())
+
+
 def _train(record: UserModel, *, user_id: int | None, owner: str) -> UserModel | None:
     snapshot = record.ratings_changed_at
     name = digest = ""
-    training_ms = None
+    training_ms = cv_error = None
     try:
         # Inside the try: a failure here too must end the run, or it blocks for RUN_TIMEOUT.
         themes, stars = training_data(user_id=user_id)
@@ -137,6 +159,8 @@ def _train(record: UserModel, *, user_id: int | None, owner: str) -> UserModel |
             model = model_fit(themes, stars, seed=record.pk)
             training_ms = round((time.perf_counter() - started) * 1000)
             name, digest = store.model_save(owner=owner, model=model)
+        if len(stars) >= CV_MIN_RATINGS:
+            cv_error = _cv_error(themes, stars, seed=record.pk)
     except Exception as error:
         logger.exception("Training the %s failed", record)
         return _record_failure(record.pk, error)
@@ -153,6 +177,7 @@ def _train(record: UserModel, *, user_id: int | None, owner: str) -> UserModel |
         current.n_ratings = len(stars)
         current.trained_at = timezone.now()
         current.training_ms = training_ms
+        current.cv_error = cv_error
         current.trained_on_changes_at = snapshot
         current.running_since = None
         current.last_error, current.last_error_at, current.failures = "", None, 0
@@ -200,6 +225,24 @@ def community_train() -> UserModel:
         # Leaving `queued_at` set would stop the community model from ever being queued again.
         return _release(record.pk)
     return _train(record, user_id=None, owner="community")
+
+
+def community_rebuild_request() -> bool:
+    """Queue a rebuild of the community model now, however recently it was trained.
+
+    For staff. Returns False (nothing queued) when a rebuild is already queued. The job
+    is enqueued after commit.
+    """
+    with transaction.atomic():
+        record, _ = UserModel.objects.select_for_update().get_or_create(
+            is_community=True, defaults={"user": None}
+        )
+        if record.is_queued:
+            return False
+        record.queued_at = timezone.now()
+        record.save(update_fields=["queued_at"])
+        transaction.on_commit(_enqueue_community)
+    return True
 
 
 def model_unusable(*, record_id: int, problem: str, file: str | None = None) -> None:

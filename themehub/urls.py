@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("themehub.api_urls")),
     path("admin/", admin.site.urls),
+    path("", include("themehub.dashboard.urls")),
 ]

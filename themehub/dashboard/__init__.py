@@ -1,0 +1,1 @@
+"""The staff dashboard (/staff/) and the health check (/healthz)."""

@@ -1,0 +1,205 @@
+"""The staff dashboard's figures: a fixed, small number of aggregate queries.
+
+Every figure is read from the real tables. Per-day series cover the last `DAYS` days
+(today included) in the site's time zone, with days without rows as zeros.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Avg, Count, F, Q
+from django.db.models.functions import TruncDate
+from django.tasks import task_backends
+from django.utils import timezone
+
+from accounts.models import User
+from ratings.models import Favourite, Rating, Theme
+from recommender.models import QUEUE_TIMEOUT, RUN_TIMEOUT, UserModel
+
+DAYS = 30
+ACTIVE_DAYS = 7
+TOP_THEMES = 10
+RECENT_FAILURES = 10
+
+
+@dataclass(frozen=True)
+class Series:
+    """One value per day, oldest first; None where there is nothing to show."""
+
+    days: list[dt.date]
+    values: list[float | None]
+
+
+@dataclass(frozen=True)
+class TaskQueue:
+    available: bool
+    backend: str
+    waiting: int = 0
+    running: int = 0
+    failed_last_day: int = 0
+
+
+@dataclass
+class Dashboard:
+    users_total: int
+    users_active: int
+    ratings_total: int
+    themes_total: int
+    favourites_total: int
+    stars: dict[int, int]
+    models: dict[str, int]
+    queue: TaskQueue
+    signups_per_day: Series
+    ratings_per_day: Series
+    training_median_ms: Series
+    training_p95_ms: Series
+    cv_error_per_day: Series
+    top_themes: list[dict] = field(default_factory=list)
+    failures: list[UserModel] = field(default_factory=list)
+
+
+def _days(today: dt.date) -> list[dt.date]:
+    return [today - dt.timedelta(days=offset) for offset in range(DAYS - 1, -1, -1)]
+
+
+def _start(today: dt.date) -> dt.datetime:
+    first = today - dt.timedelta(days=DAYS - 1)
+    return dt.datetime.combine(first, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _per_day(rows, days: list[dt.date]) -> Series:
+    counts = {row["day"]: row["n"] for row in rows}
+    return Series(days=days, values=[counts.get(day, 0) for day in days])
+
+
+def _task_queue(now: dt.datetime) -> TaskQueue:
+    backend = task_backends["default"]
+    name = type(backend).__name__
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - django-tasks-db is a dependency
+        return TaskQueue(available=False, backend=name)
+    if not isinstance(backend, DatabaseBackend):
+        return TaskQueue(available=False, backend=name)
+    figures = DBTaskResult.objects.filter(backend_name=backend.alias).aggregate(
+        waiting=Count("pk", filter=Q(status="READY")),
+        running=Count("pk", filter=Q(status="RUNNING")),
+        failed=Count("pk", filter=Q(status="FAILED", finished_at__gte=now - dt.timedelta(days=1))),
+    )
+    return TaskQueue(
+        available=True,
+        backend=name,
+        waiting=figures["waiting"],
+        running=figures["running"],
+        failed_last_day=figures["failed"],
+    )
+
+
+def _model_counts(now: dt.datetime) -> dict[str, int]:
+    # The same rules as UserModel.status, in SQL.
+    busy = Q(queued_at__gte=now - QUEUE_TIMEOUT) | Q(running_since__gte=now - RUN_TIMEOUT)
+    has_file = ~Q(file="")
+    up_to_date = Q(trained_on_changes_at__gte=F("ratings_changed_at"))
+    people = Q(is_community=False)
+    return UserModel.objects.aggregate(
+        trained=Count("pk", filter=people & has_file),
+        fresh=Count("pk", filter=people & ~busy & has_file & up_to_date),
+        stale=Count("pk", filter=people & ~busy & has_file & ~up_to_date),
+        training=Count("pk", filter=people & busy),
+        failed=Count("pk", filter=people & Q(failures__gt=0)),
+    )
+
+
+def _training_series(start: dt.datetime, days: list[dt.date]):
+    # Each model keeps its latest training only: a day's figures describe the models
+    # last trained that day. At most one row per person, so percentiles are taken here
+    # (portable to SQLite) rather than with PostgreSQL's percentile_cont.
+    rows = (
+        UserModel.objects.filter(trained_at__gte=start, training_ms__isnull=False)
+        .annotate(day=TruncDate("trained_at"))
+        .values_list("day", "training_ms", "cv_error")
+        .order_by()
+    )
+    by_day: dict[dt.date, tuple[list[int], list[float]]] = {}
+    for day, ms, error in rows:
+        times, errors = by_day.setdefault(day, ([], []))
+        times.append(ms)
+        if error is not None:
+            errors.append(error)
+    median, p95, quality = [], [], []
+    for day in days:
+        times, errors = by_day.get(day, ([], []))
+        median.append(float(np.percentile(times, 50)) if times else None)
+        p95.append(float(np.percentile(times, 95)) if times else None)
+        quality.append(float(np.mean(errors)) if errors else None)
+    return Series(days, median), Series(days, p95), Series(days, quality)
+
+
+def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
+    """Every figure of the staff dashboard. 10 queries (9 without the database task queue)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    days = _days(today)
+    start = _start(today)
+    active_since = now - dt.timedelta(days=ACTIVE_DAYS)
+
+    recent_raters = Rating.objects.filter(updated_at__gte=active_since).values("user_id")
+    users = User.objects.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(last_login__gte=active_since) | Q(pk__in=recent_raters)),
+    )
+    stars = {
+        row["stars"]: row["n"]
+        for row in Rating.objects.values("stars").annotate(n=Count("pk")).order_by()
+    }
+    themes_total = Theme.objects.count()
+    favourites_total = Favourite.objects.count()
+    signups = _per_day(
+        User.objects.filter(date_joined__gte=start)
+        .annotate(day=TruncDate("date_joined"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by(),
+        days,
+    )
+    ratings = _per_day(
+        Rating.objects.filter(created_at__gte=start)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by(),
+        days,
+    )
+    median, p95, quality = _training_series(start, days)
+    top_themes = list(
+        Rating.objects.filter(created_at__gte=start)
+        .values("theme_id", "theme__key")
+        .annotate(n=Count("pk"), average=Avg("stars"))
+        .order_by("-n", "-average", "theme_id")[:TOP_THEMES]
+    )
+    failures = list(
+        UserModel.objects.filter(failures__gt=0)
+        .select_related("user")
+        .order_by(F("last_error_at").desc(nulls_last=True), "-pk")[:RECENT_FAILURES]
+    )
+    return Dashboard(
+        users_total=users["total"],
+        users_active=users["active"],
+        ratings_total=sum(stars.values()),
+        themes_total=themes_total,
+        favourites_total=favourites_total,
+        stars={value: stars.get(value, 0) for value in range(1, 6)},
+        models=_model_counts(now),
+        queue=_task_queue(now),
+        signups_per_day=signups,
+        ratings_per_day=ratings,
+        training_median_ms=median,
+        training_p95_ms=p95,
+        cv_error_per_day=quality,
+        top_themes=top_themes,
+        failures=failures,
+    )

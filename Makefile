@@ -125,6 +125,12 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.speed $(BENCH_ARGS)
 	$(BIN)/python -m bench.quality $(BENCH_ARGS_QUALITY)
 
+# The staff dashboard on PostgreSQL with 10,000 people and 1,000,000 ratings (makes the
+# database themehub_bench; BENCH_DATABASE_URL=postgres://... to use another).
+.PHONY: bench-dashboard
+bench-dashboard: $(STAMP)
+	$(BIN)/python -m bench.dashboard $(BENCH_ARGS)
+
 .PHONY: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .

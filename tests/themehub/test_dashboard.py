@@ -97,7 +97,7 @@ def test_dashboard_figures_exact(known):
     assert figures.users_total == 3
     assert figures.users_active == 2
     assert figures.ratings_total == 4
-    assert figures.stars == {1: 1, 2: 0, 3: 0, 4: 2, 5: 1}
+    assert figures.stars == {1: 1, 2: 0, 3: 0, 4: 1, 5: 1}  # the last 30 days
     assert figures.themes_total == 3
     assert figures.favourites_total == 1
     assert figures.models == {"trained": 2, "fresh": 1, "stale": 1, "training": 0, "failed": 1}
@@ -119,6 +119,7 @@ def test_dashboard_per_day_series_exact(known):
 def test_dashboard_top_themes_and_failures(known):
     figures = dashboard(now=known["now"])
 
+    # The last 7 days: ratings 40 days old do not count.
     assert [(row["theme__key"], row["n"], row["average"]) for row in figures.top_themes] == [
         (KEYS[0], 2, 3.0),
         (KEYS[1], 1, 4.0),
@@ -162,6 +163,16 @@ def test_dashboard_task_queue_counts_database_backend(db, settings):
         1,
         1,
     )
+
+
+def test_dashboard_page_shows_database_queue(staff_client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    response = staff_client.get(reverse("staff-dashboard"))
+
+    html = response.content.decode()
+    assert '<dd id="figure-queue-waiting">0</dd>' in html
+    assert reverse("admin:django_tasks_database_dbtaskresult_changelist") in html
 
 
 def test_dashboard_anonymous_goes_to_login(client, db):
@@ -225,8 +236,8 @@ def test_dashboard_query_count_bounded(
 ):
     _fail(make_user, failures)
 
-    # Session and user (2), then the dashboard's 10 aggregate and list queries.
-    with django_assert_num_queries(12):
+    # Session and user (2), then the dashboard's 11 aggregate and list queries.
+    with django_assert_num_queries(13):
         response = staff_client.get(reverse("staff-dashboard"))
 
     assert len(response.context["figures"].failures) == failures + 1

@@ -103,10 +103,10 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         },
         {
             "ident": "stars",
-            "title": "Stars given",
+            "title": "Stars given, last 30 days",
             "svg": charts.bar_chart(
                 ident="stars-chart",
-                title="Distribution of stars over all ratings",
+                title="Distribution of stars, last 30 days",
                 labels=star_labels,
                 values=list(figures.stars.values()),
                 unit="ratings",

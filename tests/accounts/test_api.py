@@ -437,3 +437,14 @@ def test_profile_token_views_need_login(client, db):
     assert create["Location"].startswith("/accounts/login/")
     assert revoke.status_code == 302
     assert ApiToken.objects.count() == 0
+
+
+def test_knox_makes_no_table_of_its_own(db):
+    # Its swapped-out token table kept a foreign key to users that PostgreSQL would not
+    # let tests truncate past.
+    from django.db import connection
+
+    tables = connection.introspection.table_names()
+
+    assert "knox_authtoken" not in tables
+    assert "tokens_apitoken" in tables

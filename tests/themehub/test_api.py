@@ -7,7 +7,9 @@ import json
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -251,9 +253,16 @@ _CONTENT_RULES = {("POST", "/api/v1/auth/token/"), ("POST", "/api/v1/ratings/imp
 
 
 @pytest.fixture
-def fuzz_token(user, settings) -> str:
+def fuzz_token(user, settings):
     _rates(settings, user="100000/hour", address="100000/hour", login="100000/hour")
-    return api_token_create(user=user, name="fuzz")[1]
+    # Requests go through the real WSGI handler, whose end-of-request signal would close
+    # the test's database connection (and its transaction) on PostgreSQL; Django's test
+    # client disconnects it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield api_token_create(user=user, name="fuzz")[1]
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.slow

@@ -10,7 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.serializers import MeOutput, TokenCreated, TokenLoginInput, TokenOutput
+from accounts.errors import ServiceError
+from accounts.serializers import MeInput, MeOutput, TokenCreated, TokenLoginInput, TokenOutput
+from accounts.services import profile_update
 from accounts.tokens import services as token_services
 from accounts.tokens.models import ApiToken
 
@@ -94,14 +96,46 @@ class TokenDetailApi(ApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# The API names the display name as people see it; the service as the model stores it.
+_ME_FIELDS = {
+    "email": "email",
+    "display_name": "first_name",
+    "favourites_public": "favourites_public",
+}
+_API_NAMES = {model: api for api, model in _ME_FIELDS.items()}
+
+
+def _me(request: Request) -> dict:
+    user = request.user
+    counts = {
+        "ratings": user.ratings.count(),
+        "tokens": ApiToken.objects.filter(user=user).count(),
+        "favourites": user.favourites.count(),
+    }
+    return MeOutput(user, context={"counts": counts, "request": request}).data
+
+
 class MeApi(ApiView):
-    """The person the request is made for: profile and counts."""
+    """The person the request is made for: profile and counts; change the profile."""
 
     @extend_schema(operation_id="me_retrieve", responses={200: MeOutput}, tags=["me"])
     def get(self, request: Request) -> Response:
-        user = request.user
-        counts = {
-            "ratings": user.ratings.count(),
-            "tokens": ApiToken.objects.filter(user=user).count(),
-        }
-        return Response(MeOutput(user, context={"counts": counts}).data)
+        return Response(_me(request))
+
+    @extend_schema(
+        operation_id="me_partial_update",
+        request=MeInput,
+        responses={200: MeOutput},
+        tags=["me"],
+    )
+    def patch(self, request: Request) -> Response:
+        """Change your email, display name or favourites privacy, by the profile page's rules."""
+        data = MeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = {_ME_FIELDS[name]: value for name, value in data.validated_data.items()}
+        try:
+            profile_update(user=request.user, **changes)
+        except ServiceError as error:
+            name = _API_NAMES.get(error.field or "", "non_field_errors")
+            raise exceptions.ValidationError({name: [error.message]}) from None
+        return Response(_me(request))

@@ -27,6 +27,9 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """The profile page's input; the rules (e.g. an address no other account uses, whatever
+    its case) are `accounts.services.profile_update`'s, shared with PATCH /api/v1/me/."""
+
     # Required as at sign-up: without an address the password cannot be reset.
     email = forms.EmailField(
         required=True,
@@ -38,9 +41,3 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ("email", "first_name")
         labels = {"first_name": "Display name"}
-
-    def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another account uses this email address.")
-        return email

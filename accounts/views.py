@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.errors import ServiceError
 from accounts.forms import ProfileForm, SignupForm
+from accounts.services import profile_update
 from accounts.tokens import services as token_services
 from accounts.tokens.forms import ApiTokenForm
 from accounts.tokens.models import ApiToken
@@ -49,9 +50,17 @@ def profile(request: HttpRequest) -> HttpResponse:
     # which the page heading and navigation show.
     form = ProfileForm(_posted(request), instance=copy.copy(request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your profile was saved.")
-        return redirect("profile")
+        try:
+            profile_update(
+                user=request.user,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+            )
+        except ServiceError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, "Your profile was saved.")
+            return redirect("profile")
     return render(request, "accounts/profile.html", _profile_context(request, form=form))
 
 

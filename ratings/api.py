@@ -1,27 +1,37 @@
-"""The ratings API: rate, list, change and delete ratings, import and export, any theme.
+"""The ratings API: ratings (rate, list, change, delete, import, export), any theme and its
+files, favourites, and a person's public favourites.
 
-Same services as the history and rate pages (`ratings.services`).
+Same services and selectors as the history, favourites, profile and theme pages
+(`ratings.services`, `ratings.selectors`, `ratings.exporters`).
 """
 
 from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api import ApiView, PayloadTooLarge
 from accounts.errors import ServiceError
-from ratings import portability, selectors, services
-from ratings.models import Rating
+from ratings import exporters, portability, selectors, services
+from ratings.models import Favourite, Rating
 from ratings.serializers import (
+    EmptyInput,
+    FavouriteInput,
+    FavouriteOutput,
+    FavouritePage,
     ImportInput,
     ImportReportOutput,
+    PublicFavouriteOutput,
+    PublicFavouritePage,
     RatingInput,
     RatingOutput,
     RatingPage,
@@ -33,7 +43,10 @@ from ratings.themes import ThemeColours, ThemeError
 
 
 class RatingPagination(PageNumberPagination):
-    """Pages of 20 (`page_size` 1-100); a `page_size` that is not one of those is a 400."""
+    """Pages of 20 (`page_size` 1-100); a `page_size` that is not one of those is a 400.
+
+    Every list of the API pages so (ratings, favourites).
+    """
 
     page_size = 20
     page_size_query_param = "page_size"
@@ -50,23 +63,44 @@ class RatingPagination(PageNumberPagination):
         return int(value)
 
 
+def _page_parameters(things: str) -> list[OpenApiParameter]:
+    return [
+        OpenApiParameter(
+            "page",
+            {"type": "integer", "minimum": 1},
+            description="Page number, from 1 (past the last page: 404).",
+        ),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": 100},
+            description=f"{things} per page, 1 to 100 (default 20).",
+        ),
+    ]
+
+
+KEY_PARAMETER = OpenApiParameter(
+    "key",
+    str,
+    OpenApiParameter.PATH,
+    pattern="^[0-9a-f]{6}(-[0-9a-f]{6}){3}$",
+    description="Four lowercase hex colours joined by '-' (a malformed key: 404).",
+)
+
+
+def _theme_of_key(key: str) -> ThemeColours:
+    """The theme a URL names; a malformed key is a 404, as on the site's pages."""
+    try:
+        return ThemeColours.from_key(key)
+    except ThemeError as error:
+        raise exceptions.NotFound(error.message) from None
+
+
 class RatingListApi(ApiView):
     """Your ratings, newest first; rate a theme."""
 
     @extend_schema(
         operation_id="ratings_list",
-        parameters=[
-            OpenApiParameter(
-                "page",
-                {"type": "integer", "minimum": 1},
-                description="Page number, from 1 (past the last page: 404).",
-            ),
-            OpenApiParameter(
-                "page_size",
-                {"type": "integer", "minimum": 1, "maximum": 100},
-                description="Ratings per page, 1 to 100 (default 20).",
-            ),
-        ],
+        parameters=_page_parameters("Ratings"),
         responses={200: RatingPage},
         tags=["ratings"],
     )
@@ -199,32 +233,219 @@ class RatingExportCsvApi(ApiView):
 
 
 class ThemeDetailApi(ApiView):
-    """Any theme by its key (it need not be stored): palette, contrast, your rating."""
+    """Any theme by its key (it need not be stored): palette, contrast, community figures,
+    its files, and your rating and favourite."""
 
     @extend_schema(
         operation_id="themes_retrieve",
-        parameters=[
-            OpenApiParameter(
-                "key",
-                str,
-                OpenApiParameter.PATH,
-                pattern="^[0-9a-f]{6}(-[0-9a-f]{6}){3}$",
-                description="Four lowercase hex colours joined by '-'.",
-            )
-        ],
+        parameters=[KEY_PARAMETER],
         responses={200: ThemeDetailOutput},
         tags=["themes"],
     )
     def get(self, request: Request, key: str) -> Response:
-        try:
-            colours = ThemeColours.from_key(key)
-        except ThemeError as error:
-            raise exceptions.NotFound(error.message) from None
-        ref = theme_refs([colours])[0]
-        rating = (
-            Rating.objects.filter(user=request.user, theme_id=ref.id).first()
-            if ref.id is not None
-            else None
-        )
-        context = {"request": request, "rating": rating}
+        ref = theme_refs([_theme_of_key(key)])[0]
+        rating, favourite = None, False
+        if ref.id is not None:
+            rating = Rating.objects.filter(user=request.user, theme_id=ref.id).first()
+            favourite = Favourite.objects.filter(user=request.user, theme_id=ref.id).exists()
+        context = {
+            "request": request,
+            "rating": rating,
+            "favourite": favourite,
+            "figures": selectors.theme_figures(key=ref.colours.key),
+        }
         return Response(ThemeDetailOutput(ref, context=context).data)
+
+
+# --- theme files ------------------------------------------------------------------
+
+# A theme's file depends only on its key (and the code): browsers and proxies may keep it.
+EXPORT_MAX_AGE = 60 * 60 * 24
+# Every content type an exporter answers with (a test holds this to `exporters.FORMATS`).
+EXPORT_CONTENT_TYPES = (
+    "application/json",
+    "application/zip",
+    "application/xml",
+    "application/toml",
+    "application/yaml",
+    "text/plain",
+    "text/x-lua",
+    "text/css",
+)
+_DOCUMENT_TYPES = {"application/json", "application/yaml"}
+
+
+class _AnyAccept:
+    """Sends a file whatever the Accept header asks for; errors are still JSON.
+
+    DRF would refuse `Accept: application/zip` with a 406, as its only renderer is JSON's.
+    """
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        return super().perform_content_negotiation(request, force=True)
+
+
+class ThemeExportApi(_AnyAccept, ApiView):
+    """A theme as the file an editor or terminal reads, as the theme page's export buttons.
+
+    Public, like the page: no token needed (a wrong or revoked one is still a 401).
+    """
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="themes_export",
+        parameters=[
+            KEY_PARAMETER,
+            OpenApiParameter(
+                "fmt",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(exporters.FORMATS),
+                description="The format: "
+                + ", ".join(f"`{f.slug}` ({f.label})" for f in exporters.FORMATS.values())
+                + " (another: 404).",
+            ),
+        ],
+        responses={
+            (200, content_type): OpenApiResponse(
+                # JSON and YAML files are documents (mappings); the rest are files to save.
+                OpenApiTypes.OBJECT if content_type in _DOCUMENT_TYPES else OpenApiTypes.BINARY,
+                description="The file, as an attachment with its name.",
+            )
+            for content_type in EXPORT_CONTENT_TYPES
+        },
+        tags=["themes"],
+    )
+    def get(self, request: Request, key: str, fmt: str) -> HttpResponse:
+        theme = _theme_of_key(key)
+        try:
+            export = exporters.theme_export(theme=theme, fmt=fmt)
+        except exporters.ExportError as error:
+            raise exceptions.NotFound(error.message) from None
+        response = HttpResponse(export.content, content_type=export.content_type)
+        filename = exporters.safe_filename(export.filename)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        patch_cache_control(response, public=True, max_age=EXPORT_MAX_AGE)
+        return response
+
+
+# --- favourites -------------------------------------------------------------------
+
+
+def _favourite_of(*, user, key: str) -> Favourite:
+    """`user`'s favourite of the theme `key` with its theme; 404 when it is not one."""
+    favourite = Favourite.objects.select_related("theme").filter(user=user, theme__key=key).first()
+    if favourite is None:
+        raise exceptions.NotFound("That theme is not one of your favourites.")
+    return favourite
+
+
+def _favourite_set(request: Request, theme: ThemeColours) -> Response:
+    result = services.favourite_toggle(user=request.user, theme=theme, favourite=True)
+    favourite = _favourite_of(user=request.user, key=theme.key)
+    return Response(
+        FavouriteOutput(favourite, context={"request": request}).data,
+        status=status.HTTP_201_CREATED if result.changed else status.HTTP_200_OK,
+    )
+
+
+_FAVOURITE_SET_RESPONSES = {
+    201: OpenApiResponse(FavouriteOutput, description="Now one of your favourites."),
+    200: OpenApiResponse(FavouriteOutput, description="It already was: nothing changed."),
+}
+
+
+class FavouriteListApi(ApiView):
+    """Your favourite themes, newest first; favourite a theme by its colours."""
+
+    @extend_schema(
+        operation_id="favourites_list",
+        parameters=_page_parameters("Favourites"),
+        responses={200: FavouritePage},
+        tags=["favourites"],
+    )
+    def get(self, request: Request) -> Response:
+        paginator = RatingPagination()
+        page = paginator.paginate_queryset(
+            selectors.favourites_of(user=request.user), request, self
+        )
+        data = FavouriteOutput(page, many=True, context={"request": request}).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        operation_id="favourites_create",
+        request=FavouriteInput,
+        responses=_FAVOURITE_SET_RESPONSES,
+        tags=["favourites"],
+    )
+    def post(self, request: Request) -> Response:
+        data = FavouriteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _favourite_set(request, data.validated_data["theme"])
+
+
+class FavouriteDetailApi(ApiView):
+    """One of your favourites, by its theme's key: read, add (idempotent), remove."""
+
+    @extend_schema(
+        operation_id="favourites_retrieve",
+        parameters=[KEY_PARAMETER],
+        responses={200: FavouriteOutput},
+        tags=["favourites"],
+    )
+    def get(self, request: Request, key: str) -> Response:
+        favourite = _favourite_of(user=request.user, key=_theme_of_key(key).key)
+        return Response(FavouriteOutput(favourite, context={"request": request}).data)
+
+    @extend_schema(
+        operation_id="favourites_update",
+        parameters=[KEY_PARAMETER],
+        request=None,
+        responses=_FAVOURITE_SET_RESPONSES,
+        tags=["favourites"],
+    )
+    def put(self, request: Request, key: str) -> Response:
+        """Make the theme one of your favourites; asking again changes nothing (200)."""
+        theme = _theme_of_key(key)
+        EmptyInput(data=request.data).is_valid(raise_exception=True)
+        return _favourite_set(request, theme)
+
+    @extend_schema(
+        operation_id="favourites_destroy",
+        parameters=[KEY_PARAMETER],
+        responses={204: OpenApiResponse(description="Removed from your favourites.")},
+        tags=["favourites"],
+    )
+    def delete(self, request: Request, key: str) -> Response:
+        """Remove the theme from your favourites; 404 when it is not one of them."""
+        theme = _theme_of_key(key)
+        result = services.favourite_toggle(user=request.user, theme=theme, favourite=False)
+        if not result.changed:
+            raise exceptions.NotFound("That theme is not one of your favourites.")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PublicFavouritesApi(ApiView):
+    """A person's favourites, when they made them public (as on /u/<username>/).
+
+    Public, like the page: no token needed. A private or unknown person is the same 404.
+    """
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="users_favourites_list",
+        parameters=_page_parameters("Favourites"),
+        responses={200: PublicFavouritePage},
+        tags=["favourites"],
+    )
+    def get(self, request: Request, username: str) -> Response:
+        person = selectors.public_profile_user(username=username)
+        paginator = RatingPagination()
+        page = paginator.paginate_queryset(selectors.favourites_of(user=person), request, self)
+        data = PublicFavouriteOutput(page, many=True, context={"request": request}).data
+        paged = paginator.get_paginated_response(data)
+        paged.data = {"username": person.username, **paged.data}
+        return paged

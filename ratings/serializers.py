@@ -15,8 +15,10 @@ from rest_framework import serializers
 
 from accounts.serializers import StrictSerializer
 from ratings import colour
-from ratings.models import Rating, Theme
+from ratings.exporters import FORMATS
+from ratings.models import Favourite, Rating, Theme
 from ratings.palette import derive
+from ratings.selectors import ThemeFigures
 from ratings.themes import SLOTS, ThemeColours, ThemeError
 
 HEX_SCHEMA = {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "example": "#1e1e2e"}
@@ -119,6 +121,9 @@ class ThemeOutput(serializers.Serializer):
     background = serializers.CharField()
     colors = serializers.ListField(child=serializers.CharField(), min_length=3, max_length=3)
     url = serializers.SerializerMethodField(help_text="This theme in the API (no row needed).")
+    page_url = serializers.SerializerMethodField(
+        help_text="The theme's public page on the site, to share (anyone can open it)."
+    )
     contrast = serializers.SerializerMethodField(
         help_text="WCAG 2 contrast ratio (1 to 21) of each colour against the background."
     )
@@ -132,19 +137,26 @@ class ThemeOutput(serializers.Serializer):
             "background": colours.background,
             "colors": colours.colors,
             "url": self.get_url(ref),
+            "page_url": self.get_page_url(ref),
             "contrast": self.get_contrast(ref),
         }
 
     def get_url(self, ref: ThemeRef) -> str:
-        path = reverse("api:theme", kwargs={"key": ref.colours.key})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return _absolute(self, reverse("api:theme", kwargs={"key": ref.colours.key}))
+
+    def get_page_url(self, ref: ThemeRef) -> str:
+        return _absolute(self, reverse("theme", args=[ref.colours.key]))
 
     @extend_schema_field(ContrastOutput)
     def get_contrast(self, ref: ThemeRef) -> dict:
         rgb = ref.colours.rgb
         ratios = colour.contrast_ratio(rgb[1:], rgb[0])
         return {slot: _ratio(ratio) for slot, ratio in zip(SLOTS[1:], ratios, strict=True)}
+
+
+def _absolute(serializer: serializers.Serializer, path: str) -> str:
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 def _ref_of(theme: Theme | ThemeColours) -> ThemeRef:
@@ -180,6 +192,20 @@ class YourRatingOutput(serializers.Serializer):
     stars = serializers.IntegerField()
 
 
+class FiguresOutput(serializers.Serializer):
+    ratings = serializers.IntegerField(help_text="How many people rated it.")
+    average_stars = serializers.FloatField(
+        allow_null=True, help_text="Their average stars (null: nobody rated it)."
+    )
+    favourites = serializers.IntegerField(help_text="How many people keep it as a favourite.")
+
+
+class ExportLinkOutput(serializers.Serializer):
+    label = serializers.CharField()
+    group = serializers.CharField(help_text='"Editors", "Terminals" or "Other".')
+    url = serializers.URLField(help_text="GET it for the file (no token needed).")
+
+
 class ThemeDetailOutput(ThemeOutput):
     palette = PaletteOutput(help_text="Every colour an editor needs, derived from the four.")
     readability = serializers.DictField(
@@ -188,6 +214,13 @@ class ThemeDetailOutput(ThemeOutput):
         "against the background.",
     )
     your_rating = YourRatingOutput(allow_null=True, help_text="Your rating of it, if any.")
+    your_favourite = serializers.BooleanField(help_text="Whether it is one of your favourites.")
+    figures = FiguresOutput(help_text="What the community has said about it.")
+    exports = serializers.DictField(
+        child=ExportLinkOutput(),
+        help_text="The theme as a file for each editor and terminal, by format "
+        "(`vscode`, `vim`, …, `zip` for all of them).",
+    )
 
     def to_representation(self, instance: ThemeRef):
         data = super().to_representation(instance)
@@ -207,7 +240,33 @@ class ThemeDetailOutput(ThemeOutput):
             for role, w, a in zip(texts, wcag, apca, strict=True)
         }
         data["your_rating"] = None if rating is None else {"id": rating.pk, "stars": rating.stars}
+        data["your_favourite"] = bool(self.context.get("favourite", False))
+        figures = self.context.get("figures") or ThemeFigures(
+            ratings=0, average_stars=None, favourites=0
+        )
+        data["figures"] = {
+            "ratings": figures.ratings,
+            "average_stars": None
+            if figures.average_stars is None
+            else round(float(figures.average_stars), 2),
+            "favourites": figures.favourites,
+        }
+        data["exports"] = _export_links(self, instance.colours)
         return data
+
+
+def _export_links(serializer: serializers.Serializer, theme: ThemeColours) -> dict[str, dict]:
+    """Format -> label, group and API URL of `theme`'s file in that format."""
+    return {
+        fmt.slug: {
+            "label": fmt.label,
+            "group": fmt.group,
+            "url": _absolute(
+                serializer, reverse("api:theme-export", kwargs={"key": theme.key, "fmt": fmt.slug})
+            ),
+        }
+        for fmt in FORMATS.values()
+    }
 
 
 class RatingOutput(serializers.Serializer):
@@ -229,6 +288,45 @@ class RatingPage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = RatingOutput(many=True)
+
+
+class EmptyInput(StrictSerializer):
+    """A body with nothing in it: any key is a 400 (`{}` or no body at all is fine)."""
+
+
+class FavouriteInput(StrictSerializer):
+    theme = ThemeInput()
+
+
+class FavouriteOutput(serializers.Serializer):
+    theme = ThemeOutput()
+    created_at = serializers.DateTimeField(help_text="When it became a favourite.")
+    url = serializers.SerializerMethodField(
+        help_text="This favourite in the API (DELETE it to remove it)."
+    )
+
+    def get_url(self, favourite: Favourite) -> str:
+        return _absolute(self, reverse("api:favourite", kwargs={"key": favourite.theme.key}))
+
+
+class FavouritePage(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FavouriteOutput(many=True)
+
+
+class PublicFavouriteOutput(serializers.Serializer):
+    theme = ThemeOutput()
+    created_at = serializers.DateTimeField(help_text="When it became a favourite.")
+
+
+class PublicFavouritePage(serializers.Serializer):
+    username = serializers.CharField()
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PublicFavouriteOutput(many=True)
 
 
 class RejectionOutput(serializers.Serializer):

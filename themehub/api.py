@@ -172,7 +172,14 @@ class RootApi(ApiView):
 
         endpoints = {
             name: url(f"api:{name}")
-            for name in ("auth-token", "me", "next-theme", "ratings", "recommendations")
+            for name in (
+                "auth-token",
+                "me",
+                "next-theme",
+                "ratings",
+                "favourites",
+                "recommendations",
+            )
         }
         return Response(
             {

@@ -20,6 +20,19 @@ urlpatterns = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
     path("themes/next/", recommender_api.NextThemeApi.as_view(), name="next-theme"),
     path("themes/<str:key>/", ratings_api.ThemeDetailApi.as_view(), name="theme"),
+    # `fmt`, not `format`: DRF reads a `format` URL argument as the response's format.
+    path(
+        "themes/<str:key>/export/<str:fmt>/",
+        ratings_api.ThemeExportApi.as_view(),
+        name="theme-export",
+    ),
+    path("favourites/", ratings_api.FavouriteListApi.as_view(), name="favourites"),
+    path("favourites/<str:key>/", ratings_api.FavouriteDetailApi.as_view(), name="favourite"),
+    path(
+        "users/<str:username>/favourites/",
+        ratings_api.PublicFavouritesApi.as_view(),
+        name="user-favourites",
+    ),
     path("ratings/", ratings_api.RatingListApi.as_view(), name="ratings"),
     path("ratings/import/", ratings_api.RatingImportApi.as_view(), name="ratings-import"),
     path("ratings/export.json", ratings_api.RatingExportJsonApi.as_view(), name="export-json"),

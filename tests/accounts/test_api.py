@@ -305,6 +305,7 @@ def test_me_shows_profile_and_counts(user, token, theme, other_theme):
     user.save()
     services.rating_set(user=user, theme=theme, stars=5)
     services.rating_set(user=user, theme=other_theme, stars=2)
+    services.favourite_toggle(user=user, theme=theme, favourite=True)
 
     response = _client(token).get("/api/v1/me/")
 
@@ -314,7 +315,9 @@ def test_me_shows_profile_and_counts(user, token, theme, other_theme):
     assert body["username"] == "ada"
     assert body["email"] == "ada@example.com"
     assert body["display_name"] == "Ada L."
-    assert body["counts"] == {"ratings": 2, "tokens": 1}
+    assert body["favourites_public"] is False
+    assert body["public_profile_url"] is None
+    assert body["counts"] == {"ratings": 2, "tokens": 1, "favourites": 1}
 
 
 def test_me_is_the_token_owner_not_someone_else(user, other_user):
@@ -334,6 +337,182 @@ def test_me_post_is_a_405(token):
 
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
+
+
+# --- PATCH /api/v1/me/ -------------------------------------------------------------
+
+REQUIRED = "An email address is required: it is how you reset your password."
+
+
+def test_me_patch_changes_email_display_name_and_privacy(user, token):
+    response = _client(token).patch(
+        "/api/v1/me/",
+        {"email": "Ada@Lovelace.EXAMPLE", "display_name": "  Ada L. ", "favourites_public": True},
+        format="json",
+    )
+
+    body = response.json()
+    user.refresh_from_db()
+    assert response.status_code == 200
+    # Stored as the page stores it: the domain in lowercase, the name trimmed.
+    assert (user.email, user.first_name, user.favourites_public) == (
+        "Ada@lovelace.example",
+        "Ada L.",
+        True,
+    )
+    assert body["email"] == "Ada@lovelace.example"
+    assert body["display_name"] == "Ada L."
+    assert body["favourites_public"] is True
+    assert body["public_profile_url"] == "http://testserver/u/ada/"
+    assert body["counts"] == {"ratings": 0, "tokens": 1, "favourites": 0}
+
+
+def test_me_patch_changes_only_the_fields_given(user, token):
+    user.first_name = "Ada"
+    user.save()
+
+    response = _client(token).patch("/api/v1/me/", {"favourites_public": True}, format="json")
+    nothing = _client(token).patch("/api/v1/me/", {}, format="json")
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert nothing.status_code == 200
+    assert (user.email, user.first_name, user.favourites_public) == ("ada@example.com", "Ada", True)
+
+
+def test_me_patch_display_name_may_be_emptied(user, token):
+    user.first_name = "Ada"
+    user.save()
+
+    response = _client(token).patch("/api/v1/me/", {"display_name": ""}, format="json")
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert user.first_name == ""
+
+
+def test_me_patch_own_email_in_another_case_is_fine(user, token):
+    response = _client(token).patch("/api/v1/me/", {"email": "ADA@example.com"}, format="json")
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert user.email == "ADA@example.com"
+
+
+def test_me_patch_email_of_another_account_is_refused_as_on_the_page(
+    user, other_user, token, user_client
+):
+    response = _client(token).patch(
+        "/api/v1/me/",
+        {"email": "GRACE@example.com", "display_name": "Not saved", "favourites_public": True},
+        format="json",
+    )
+    page = user_client.post("/accounts/profile/", {"email": "GRACE@example.com"})
+
+    user.refresh_from_db()
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"email": ["Another account uses this email address."]}
+    assert page.context["form"].errors["email"] == ["Another account uses this email address."]
+    # Nothing of the refused update is saved, not even the fields that were fine.
+    assert (user.email, user.first_name, user.favourites_public) == ("ada@example.com", "", False)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        ({"email": ""}, "email", REQUIRED),
+        ({"email": "   "}, "email", REQUIRED),
+        ({"email": "not-an-address"}, "email", "Enter a valid email address."),
+        (
+            {"email": f"a@{'b' * 260}.example"},
+            "email",
+            "An email address can be at most 254 characters.",
+        ),
+        ({"email": 7}, "email", "Not a valid string."),
+        ({"email": None}, "email", "This field may not be null."),
+        ({"email": ["ada@example.com"]}, "email", "Not a valid string."),
+        ({"display_name": 7}, "display_name", "Not a valid string."),
+        (
+            {"display_name": "x" * 151},
+            "display_name",
+            "A display name can be at most 150 characters.",
+        ),
+        ({"display_name": "nul\u0000byte"}, "display_name", "Null characters are not allowed."),
+        ({"favourites_public": "yes"}, "favourites_public", "Must be true or false."),
+        ({"favourites_public": 1}, "favourites_public", "Must be true or false."),
+        ({"favourites_public": None}, "favourites_public", "This field may not be null."),
+        ({"username": "root"}, "username", "Unknown field."),
+        ({"first_name": "Ada"}, "first_name", "Unknown field."),
+    ],
+)
+def test_me_patch_bad_input_is_a_400_and_changes_nothing(user, token, payload, field, message):
+    response = _client(token).patch("/api/v1/me/", payload, format="json")
+
+    user.refresh_from_db()
+    body = response.json()
+    assert response.status_code == 400
+    assert body["fields"] == {field: [message]}
+    assert (user.username, user.email, user.first_name, user.favourites_public) == (
+        "ada",
+        "ada@example.com",
+        "",
+        False,
+    )
+
+
+@pytest.mark.parametrize("raw", ["[]", '"ada"', "{", "null"])
+def test_me_patch_body_that_is_not_an_object_is_a_400(token, raw):
+    response = _client(token).patch("/api/v1/me/", raw, content_type="application/json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"status", "code", "message", "fields"}
+
+
+def test_me_patch_is_the_token_owners(user, other_user):
+    _, secret = token_services.api_token_create(user=other_user, name="g")
+
+    response = _client(secret).patch("/api/v1/me/", {"display_name": "Grace H."}, format="json")
+
+    user.refresh_from_db()
+    other_user.refresh_from_db()
+    assert response.json()["username"] == "grace"
+    assert (user.first_name, other_user.first_name) == ("", "Grace H.")
+
+
+def test_me_patch_anonymous_or_revoked_is_a_401(user, token):
+    token_services.api_token_revoke(user=user, token_id=ApiToken.objects.get(user=user).pk)
+
+    anonymous = _client().patch("/api/v1/me/", {"display_name": "x"}, format="json")
+    revoked = _client(token).patch("/api/v1/me/", {"display_name": "x"}, format="json")
+
+    user.refresh_from_db()
+    assert (anonymous.status_code, revoked.status_code) == (401, 401)
+    assert user.first_name == ""
+
+
+def test_me_patch_with_a_session_needs_the_csrf_token(user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.patch("/api/v1/me/", {"display_name": "x"}, format="json")
+
+    user.refresh_from_db()
+    assert response.status_code == 403
+    assert user.first_name == ""
+
+
+def test_me_patch_privacy_opens_the_public_profile(user, token, theme):
+    services.favourite_toggle(user=user, theme=theme, favourite=True)
+    before = _client().get("/api/v1/users/ada/favourites/")
+
+    _client(token).patch("/api/v1/me/", {"favourites_public": True}, format="json")
+
+    after = _client().get("/api/v1/users/ada/favourites/")
+    page = _client().get("/u/ada/")
+    assert before.status_code == 404
+    assert after.status_code == 200
+    assert [item["theme"]["key"] for item in after.json()["results"]] == [theme.key]
+    assert page.status_code == 200
 
 
 # --- the profile page ---------------------------------------------------------------

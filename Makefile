@@ -95,18 +95,22 @@ chromium:
 	  echo "      To run them, install Debian's chromium: sudo apt-get install chromium"; \
 	fi
 
-# The Vim export's test loads the colorscheme in a real headless Vim (Debian's vim).
+# The Vim export's test loads the colorscheme in a real headless Vim (Debian's vim), and the
+# Neovim export's test runs its Lua under Debian's lua5.4; either missing is installed.
 .PHONY: vim
 vim:
-	@if command -v vim >/dev/null; then \
+	@missing=""; \
+	command -v vim >/dev/null || missing="$$missing vim"; \
+	command -v lua5.4 >/dev/null || missing="$$missing lua5.4"; \
+	if [ -z "$$missing" ]; then \
 	  :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's vim for the Vim export's test (apt-get)"; \
+	  echo "Installing Debian's$$missing for the Vim and Neovim exports' tests (apt-get)"; \
 	  apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends vim >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	else \
-	  echo "note: vim is missing, so the Vim export's test will be skipped."; \
-	  echo "      To run it, install Debian's vim: sudo apt-get install vim"; \
+	  echo "note:$$missing not installed, so the Vim or Neovim export's test will be skipped."; \
+	  echo "      To run them, install Debian's packages: sudo apt-get install$$missing"; \
 	fi
 
 .PHONY: test

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from ratings import colour
 from ratings.portability import ImportFileError, check_size
+from ratings.selectors import HUE_FAMILY_NAMES
 from ratings.themes import ThemeColours, ThemeError
 
 STAR_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(1, 6)]
@@ -49,3 +51,72 @@ class ImportForm(forms.Form):
         except ImportFileError as error:
             raise forms.ValidationError(error.message) from None
         return upload
+
+
+_CONTRAST_ERROR = "Minimum contrast is a WCAG ratio from 1 to 21, e.g. 4.5."
+
+
+class ExploreForm(forms.Form):
+    """The explore page's query string: which list, and the filters on it."""
+
+    sort = forms.ChoiceField(
+        choices=[
+            ("favourited", "Most favourited"),
+            ("rated", "Best rated"),
+            ("newest", "Newest favourites"),
+        ],
+        required=False,
+        error_messages={"invalid_choice": "Sort by favourited, rated or newest."},
+    )
+    period = forms.ChoiceField(
+        choices=[("week", "This week"), ("all", "All time")],
+        required=False,
+        error_messages={"invalid_choice": "The period is week or all."},
+    )
+    hue = forms.ChoiceField(
+        choices=[("", "Any hue"), *((name, name.capitalize()) for name in HUE_FAMILY_NAMES)],
+        required=False,
+        label="Keyword hue",
+        error_messages={
+            "invalid_choice": f"Choose a hue family: {', '.join(HUE_FAMILY_NAMES)}.",
+        },
+    )
+    min_contrast = forms.FloatField(
+        required=False,
+        min_value=1,
+        max_value=21,
+        label="Minimum contrast",
+        error_messages={
+            "invalid": _CONTRAST_ERROR,
+            "min_value": _CONTRAST_ERROR,
+            "max_value": _CONTRAST_ERROR,
+        },
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "1", "max": "21"}),
+    )
+    near = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Near colour",
+        error_messages={"max_length": "A colour is written #rrggbb, e.g. #ff79c6."},
+    )
+
+    def clean_near(self) -> str:
+        value = self.cleaned_data["near"].strip()
+        if not value:
+            return ""
+        try:
+            return colour.to_hex(colour.parse_hex(value))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.explore_themes`."""
+        data = self.cleaned_data
+        near = data["near"]
+        return {
+            "sort": data["sort"] or "favourited",
+            "period": data["period"] or "week",
+            "hue": data["hue"],
+            "min_contrast": data["min_contrast"],
+            "near": colour.parse_hex(near) if near else None,
+        }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("history/import/", views.ratings_import, name="ratings-import"),
     path("favourites/", views.favourites, name="favourites"),
     path("favourites/visibility/", views.favourites_visibility, name="favourites-visibility"),
+    path("explore/", views.explore, name="explore"),
     path("u/<str:username>/", views.public_profile, name="public-profile"),
     path("t/<str:key>/", views.theme_page, name="theme"),
     path("t/<str:key>/preview.png", views.theme_image, name="theme-image"),

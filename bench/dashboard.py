@@ -5,7 +5,8 @@
 Creates the database named in `--database-url` (default `themehub_bench` on the local
 PostgreSQL; it is dropped first if it exists), migrates it, fills it with COPY (people,
 200,000 themes, 1,000,000 ratings over the past year, 50,000 favourites, a taste-model row
-per person, 20,000 task results), runs VACUUM ANALYZE, then times GET /staff/ as a staff
+per person, 50,000 training runs over the 90 days kept, 20,000 task results), runs VACUUM
+ANALYZE, then times GET /staff/ as a staff
 member through Django's test client: the median of `--runs` requests after one warm-up.
 It also prints each query of one request with its time. Target: <= 300 ms median.
 """
@@ -33,6 +34,9 @@ THEMES = 200_000
 STRIDE = 1_997
 FAVOURITES_PER_USER = 5
 TASK_RESULTS = 20_000
+# Training history: the 90 days kept (TRAINING_RUN_DAYS), about 17,000 in the charts' 30.
+TRAINING_RUNS = 50_000
+TRAINING_RUN_DAYS = 90
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/themehub_bench"
 
 
@@ -224,6 +228,44 @@ def _fill(url: str, rng: np.random.Generator) -> dict[str, int]:
                 for i in range(USERS)
             ),
         )
+        # Training history: every attempt, 3% failed, 1 in 50 the community model's.
+        finished = now - dt.timedelta(seconds=1) * rng.integers(
+            0, TRAINING_RUN_DAYS * 86400, TRAINING_RUNS
+        )
+        run_ms = rng.lognormal(np.log(250), 0.4, TRAINING_RUNS).astype(int)
+        run_error = rng.normal(0.9, 0.15, TRAINING_RUNS).clip(0.2, 2)
+        run_failed = rng.random(TRAINING_RUNS) < 0.03
+        run_community = rng.random(TRAINING_RUNS) < 0.02
+        run_user = rng.integers(1, USERS + 1, TRAINING_RUNS)
+        _copy(
+            cursor,
+            "recommender_trainingrun",
+            [
+                "id",
+                "user_id",
+                "is_community",
+                "finished_at",
+                "n_ratings",
+                "training_ms",
+                "cv_error",
+                "succeeded",
+                "error",
+            ],
+            (
+                (
+                    i + 1,
+                    None if run_community[i] else int(run_user[i]),
+                    bool(run_community[i]),
+                    finished[i],
+                    RATINGS_PER_USER,
+                    None if run_failed[i] else int(run_ms[i]),
+                    None if run_failed[i] else float(run_error[i]),
+                    not run_failed[i],
+                    "ValueError: simulated failure" if run_failed[i] else "",
+                )
+                for i in range(TRAINING_RUNS)
+            ),
+        )
         statuses = rng.choice(
             ["SUCCESSFUL", "FAILED", "READY", "RUNNING"], TASK_RESULTS, p=[0.95, 0.03, 0.015, 0.005]
         )
@@ -275,6 +317,7 @@ def _fill(url: str, rng: np.random.Generator) -> dict[str, int]:
             "ratings_rating",
             "ratings_favourite",
             "recommender_usermodel",
+            "recommender_trainingrun",
         ):
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

@@ -1,7 +1,16 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -16,6 +25,32 @@ def _chips(theme: Theme) -> str:
         'border:1px solid #8884;background:{0}"></span>',
         ((value,) for value in theme.colours.hexes),
     )
+
+
+def _per_theme(model, aggregate, output_field, *, default=None):
+    """`aggregate` over `model`'s rows of each theme, as a scalar subquery."""
+    rows = (
+        model.objects.filter(theme=OuterRef("pk"))
+        .order_by()
+        .values("theme")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    subquery = Subquery(rows, output_field=output_field)
+    return subquery if default is None else Coalesce(subquery, default)
+
+
+class StarsFilter(admin.SimpleListFilter):
+    """Stars 1 to 5 without the DISTINCT over every rating that a field filter runs."""
+
+    title = "stars"
+    parameter_name = "stars"
+
+    def lookups(self, request, model_admin):
+        return [(str(stars), f"{stars}★") for stars in range(1, 6)]
+
+    def queryset(self, request, queryset):
+        return queryset if self.value() is None else queryset.filter(stars=int(self.value()))
 
 
 class FeaturedFilter(admin.SimpleListFilter):
@@ -46,6 +81,8 @@ class ThemeAdmin(admin.ModelAdmin):
     )
     list_filter = (FeaturedFilter, "created_at")
     search_fields = ("key",)
+    # Counting 200,000 themes a second time for "(N total)" costs more than it tells.
+    show_full_result_count = False
     readonly_fields = (
         "key",
         "colours",
@@ -59,17 +96,19 @@ class ThemeAdmin(admin.ModelAdmin):
         "created_at",
     )
     fields = (*readonly_fields, "featured_at")
-    date_hierarchy = "created_at"
     actions = ["feature", "unfeature"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Theme]:
+        # Correlated subqueries, not joins: joining ratings and favourites grouped every
+        # theme's ratings before the page was cut (2 s on 1,000,000 ratings); a subquery
+        # runs for the page's rows only, on the ratings' and favourites' theme indexes.
         return (
             super()
             .get_queryset(request)
             .annotate(
-                _rating_count=Count("ratings", distinct=True),
-                _average=Avg("ratings__stars"),
-                _favourite_count=Count("favourites", distinct=True),
+                _rating_count=_per_theme(Rating, Count("pk"), IntegerField(), default=0),
+                _average=_per_theme(Rating, Avg("stars"), FloatField()),
+                _favourite_count=_per_theme(Favourite, Count("pk"), IntegerField(), default=0),
             )
         )
 
@@ -77,15 +116,17 @@ class ThemeAdmin(admin.ModelAdmin):
     def colours(self, theme: Theme) -> str:
         return _chips(theme)
 
-    @admin.display(description="Ratings", ordering="_rating_count")
+    # Not sortable: ordering 200,000 themes by their ratings counts every rating (2.5 s on
+    # 1,000,000); the staff dashboard lists the most rated themes of the week instead.
+    @admin.display(description="Ratings")
     def rating_count(self, theme: Theme) -> int:
         return theme._rating_count
 
-    @admin.display(description="Average stars", ordering="_average")
+    @admin.display(description="Average stars")
     def average_stars(self, theme: Theme) -> str:
         return "-" if theme._average is None else f"{theme._average:.2f}"
 
-    @admin.display(description="Favourites", ordering="_favourite_count")
+    @admin.display(description="Favourites")
     def favourite_count(self, theme: Theme) -> int:
         return theme._favourite_count
 
@@ -108,11 +149,12 @@ class ThemeAdmin(admin.ModelAdmin):
 @admin.register(Rating)
 class RatingAdmin(admin.ModelAdmin):
     list_display = ("user", "theme", "colours", "stars", "created_at", "updated_at")
-    list_filter = ("stars", "created_at")
+    # No date_hierarchy: its list of years and months is a DISTINCT over every rating.
+    list_filter = (StarsFilter, "created_at")
     search_fields = ("user__username", "theme__key")
     list_select_related = ("user", "theme")
     raw_id_fields = ("user", "theme")
-    date_hierarchy = "created_at"
+    show_full_result_count = False
 
     @admin.display(description="Colours")
     def colours(self, rating: Rating) -> str:
@@ -126,7 +168,7 @@ class FavouriteAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "theme__key")
     list_select_related = ("user", "theme")
     raw_id_fields = ("user", "theme")
-    date_hierarchy = "created_at"
+    show_full_result_count = False
 
     @admin.display(description="Colours")
     def colours(self, favourite: Favourite) -> str:

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.errors import ServiceError
 from recommender import store
-from recommender.models import RUN_TIMEOUT, UserModel
+from recommender.models import RUN_TIMEOUT, TRAINING_RUN_DAYS, TrainingRun, UserModel
 from recommender.selectors import training_data
 from recommender.training import model_fit
 
 logger = logging.getLogger(__name__)
+
+
+class TrainingError(ServiceError):
+    pass
+
 
 # Fewer ratings than this: no personal model (the community model serves).
 MIN_RATINGS = 3
@@ -118,17 +124,33 @@ def _release(pk: int) -> UserModel | None:
         return record
 
 
-def _record_failure(pk: int, error: BaseException) -> UserModel | None:
+def _record_failure(pk: int, error: BaseException, *, run: TrainingRun) -> UserModel | None:
+    message = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
         record = UserModel.objects.select_for_update().filter(pk=pk).first()
+        _run_save(run, record=record, succeeded=False, error=message)
         if record is None:
             return None
         record.running_since = None
-        record.last_error = f"{type(error).__name__}: {error}"[:2000]
-        record.last_error_at = timezone.now()
+        record.last_error = message
+        record.last_error_at = run.finished_at
         record.failures += 1
         record.save(update_fields=["running_since", "last_error", "last_error_at", "failures"])
         return record
+
+
+def _run_save(
+    run: TrainingRun, *, record: UserModel | None, succeeded: bool, error: str = ""
+) -> None:
+    """Insert the history row of one attempt, in the caller's transaction.
+
+    `record` is the locked row, None when the person was deleted during the run: the
+    attempt still counts in the history, without an owner.
+    """
+    run.user_id = record.user_id if record is not None else None
+    run.finished_at = timezone.now()
+    run.succeeded, run.error = succeeded, error
+    run.save(force_insert=True)
 
 
 def _cv_error(themes: np.ndarray, stars: np.ndarray, *, seed: int) -> float:
@@ -150,23 +172,28 @@ def _cv_error(themes: np.ndarray, stars: np.ndarray, *, seed: int) -> float:
 def _train(record: UserModel, *, user_id: int | None, owner: str) -> UserModel | None:
     snapshot = record.ratings_changed_at
     name = digest = ""
-    training_ms = cv_error = None
+    run = TrainingRun(is_community=record.is_community)
     try:
         # Inside the try: a failure here too must end the run, or it blocks for RUN_TIMEOUT.
         themes, stars = training_data(user_id=user_id)
+        run.n_ratings = len(stars)
         if len(stars) >= MIN_RATINGS:
             started = time.perf_counter()
             model = model_fit(themes, stars, seed=record.pk)
-            training_ms = round((time.perf_counter() - started) * 1000)
+            run.training_ms = round((time.perf_counter() - started) * 1000)
             name, digest = store.model_save(owner=owner, model=model)
         if len(stars) >= CV_MIN_RATINGS:
-            cv_error = _cv_error(themes, stars, seed=record.pk)
+            run.cv_error = _cv_error(themes, stars, seed=record.pk)
     except Exception as error:
         logger.exception("Training the %s failed", record)
-        return _record_failure(record.pk, error)
+        # The fit may have finished before the failure: its time is no successful training's.
+        run.training_ms = run.cv_error = None
+        return _record_failure(record.pk, error, run=run)
 
     with transaction.atomic():
         current = UserModel.objects.select_for_update().filter(pk=record.pk).first()
+        # In this transaction: the history has a row exactly when the model row changed.
+        _run_save(run, record=current, succeeded=True)
         if current is None:
             # The person was deleted while we trained: their new file must not outlive them.
             transaction.on_commit(lambda: store.model_delete(name))
@@ -174,10 +201,10 @@ def _train(record: UserModel, *, user_id: int | None, owner: str) -> UserModel |
         old = current.file
         current.file, current.digest = name, digest
         current.versions = store.current_versions() if name else {}
-        current.n_ratings = len(stars)
-        current.trained_at = timezone.now()
-        current.training_ms = training_ms
-        current.cv_error = cv_error
+        current.n_ratings = run.n_ratings
+        current.trained_at = run.finished_at
+        current.training_ms = run.training_ms
+        current.cv_error = run.cv_error
         current.trained_on_changes_at = snapshot
         current.running_since = None
         current.last_error, current.last_error_at, current.failures = "", None, 0
@@ -218,13 +245,31 @@ def model_train(*, user_id: int) -> UserModel | None:
 
 
 def community_train() -> UserModel:
-    """Rebuild the community model from everyone's recent ratings."""
+    """Rebuild the community model from everyone's recent ratings.
+
+    Also prunes the training history (`training_runs_prune`): the community model is
+    rebuilt at most every COMMUNITY_INTERVAL, so the history needs no job of its own.
+    """
     UserModel.objects.get_or_create(is_community=True, defaults={"user": None})
     record, claimed = _claim({"is_community": True})
     if not claimed:
         # Leaving `queued_at` set would stop the community model from ever being queued again.
         return _release(record.pk)
-    return _train(record, user_id=None, owner="community")
+    result = _train(record, user_id=None, owner="community")
+    training_runs_prune(days=TRAINING_RUN_DAYS)
+    return result
+
+
+def training_runs_prune(*, days: int, now: datetime | None = None) -> int:
+    """Delete the training history that finished more than `days` days before `now`.
+
+    Returns how many rows went. Raises TrainingError for fewer than one day.
+    """
+    if days < 1:
+        raise TrainingError("Keep at least one day of training history.")
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _ = TrainingRun.objects.filter(finished_at__lt=cutoff).delete()
+    return deleted
 
 
 def community_rebuild_request() -> bool:

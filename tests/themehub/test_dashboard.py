@@ -12,7 +12,8 @@ from django_tasks_db.models import DBTaskResult
 from ratings.models import Favourite, Rating, Theme
 from ratings.themes import ThemeColours
 from recommender import services
-from recommender.models import UserModel
+from recommender.models import TrainingRun, UserModel
+from themehub.dashboard import charts
 from themehub.dashboard.selectors import DAYS, dashboard
 
 KEYS = [
@@ -88,7 +89,19 @@ def known(make_user):
         ratings_changed_at=earlier,
         trained_on_changes_at=earlier,
     )
+    # Every training counts, not only each model's latest: ada's earlier run too.
+    _run(ada, now, training_ms=100, cv_error=0.5)
+    _run(grace, now, training_ms=300, cv_error=1.0)
+    _run(old, now, succeeded=False, error="ValueError: boom")
+    _run(ada, now - dt.timedelta(days=2), training_ms=50, cv_error=0.9)
+    _run(ada, now - dt.timedelta(days=40), training_ms=999, cv_error=3.0)
     return {"ada": ada, "grace": grace, "old": old, "themes": themes, "now": now}
+
+
+def _run(user, when: dt.datetime, *, succeeded: bool = True, **fields) -> TrainingRun:
+    return TrainingRun.objects.create(
+        user=user, is_community=user is None, finished_at=when, succeeded=succeeded, **fields
+    )
 
 
 def test_dashboard_figures_exact(known):
@@ -111,9 +124,46 @@ def test_dashboard_per_day_series_exact(known):
     assert len(figures.ratings_per_day.days) == DAYS
     assert figures.ratings_per_day.values == [0] * 27 + [1, 0, 2]
     assert figures.signups_per_day.values == [0] * 27 + [1, 0, 1]
-    assert figures.training_median_ms.values == [None] * 29 + [200.0]
-    assert figures.training_p95_ms.values == [None] * 29 + [290.0]
-    assert figures.cv_error_per_day.values == [None] * 29 + [0.75]
+    assert figures.training.median.values == [None] * 27 + [50.0, None, 200.0]
+    assert figures.training.p95.values == [None] * 27 + [50.0, None, 290.0]
+    assert figures.training.error.values == [None] * 27 + [0.9, None, 0.75]
+    assert figures.training.runs.values == [0] * 27 + [1, 0, 3]
+    assert figures.training.failed.values == [0] * 27 + [0, 0, 1]
+
+
+def test_dashboard_training_percentiles_match_numpy(db):
+    """Many runs a day, failures and runs without a fitted model among them."""
+    rng = np.random.default_rng(6)
+    now = timezone.now()
+    expected = {}
+    for offset, size in [(0, 1), (1, 2), (3, 7), (5, 20), (8, 101)]:
+        when = now - dt.timedelta(days=offset)
+        times = rng.integers(10, 5000, size)
+        errors = rng.random(size) * 2
+        for ms, error in zip(times, errors, strict=True):
+            _run(None, when, training_ms=int(ms), cv_error=float(error))
+        _run(None, when, succeeded=False, error="E")
+        _run(None, when, n_ratings=2)  # too few ratings: succeeded, nothing fitted
+        expected[offset] = (
+            np.percentile(times, 50),
+            np.percentile(times, 95),
+            errors.mean(),
+            size + 2,
+        )
+    _run(None, now - dt.timedelta(days=10), succeeded=False, error="E")
+
+    training = dashboard(now=now).training
+
+    for offset, (median, p95, error, runs) in expected.items():
+        index = DAYS - 1 - offset
+        assert training.median.values[index] == pytest.approx(median)
+        assert training.p95.values[index] == pytest.approx(p95)
+        assert training.error.values[index] == pytest.approx(error)
+        assert (training.runs.values[index], training.failed.values[index]) == (runs, 1)
+    only_failure = DAYS - 1 - 10
+    assert training.median.values[only_failure] is None
+    assert training.error.values[only_failure] is None
+    assert (training.runs.values[only_failure], training.failed.values[only_failure]) == (1, 1)
 
 
 def test_dashboard_top_themes_and_failures(known):
@@ -205,8 +255,8 @@ def test_dashboard_staff_sees_figures_and_charts(staff_client, known):
     assert response.status_code == 200
     assert response.context["figures"].users_total == 4  # the three and the staff member
     assert '<dd id="figure-ratings">4</dd>' in html
-    assert html.count('<svg class="chart"') == 5
-    assert html.count('role="img"') == 5
+    assert html.count('<svg class="chart"') == 6
+    assert html.count('role="img"') == 6
     assert '<title id="ratings-chart-title">Ratings per day, last 30 days</title>' in html
     assert "Queue figures are not available for this task backend." in html
     assert "ValueError: boom" in html
@@ -306,3 +356,107 @@ def test_training_leaves_cv_error_empty_below_ten_ratings(user):
 
     assert record.file != ""
     assert record.cv_error is None
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("highest", "integers", "ticks"),
+    [
+        (5, True, [0, 2, 4, 6]),  # whole sign-ups, never 2.5
+        (1, True, [0, 1]),
+        (0, True, [0, 1, 2, 3, 4]),
+        (25, True, [0, 10, 20, 30]),  # the old axis put "12" halfway up to 25
+        (290, False, [0, 100, 200, 300]),
+        (0.75, False, [0, 0.2, 0.4, 0.6, 0.8]),
+    ],
+)
+def test_chart_axis_ticks_are_round(highest, integers, ticks):
+    scale = charts.axis(highest, integers=integers)
+
+    assert scale.ticks == pytest.approx(ticks)
+    assert scale.top >= highest
+
+
+def test_chart_axis_labels_show_the_decimals_of_the_step():
+    assert [charts.axis(0.75).label(v) for v in charts.axis(0.75).ticks] == [
+        "0.0",
+        "0.2",
+        "0.4",
+        "0.6",
+        "0.8",
+    ]
+    assert charts.axis(1500, integers=True).label(1500) == "1,500"
+
+
+def test_bar_chart_labels_every_bar_when_few_and_weekly_when_many():
+    few = charts.bar_chart(
+        ident="s", title="t", labels=[f"{n}★" for n in range(1, 6)], values=[1] * 5, unit="u"
+    )
+    days = [f"d{n}" for n in range(30)]
+    many = charts.bar_chart(ident="r", title="t", labels=days, values=[1] * 30, unit="u")
+
+    assert all(f">{n}★</text>" in few for n in range(1, 6))
+    assert [label for label in days if f">{label}</text>" in many] == [
+        "d1",
+        "d8",
+        "d15",
+        "d22",
+        "d29",
+    ]
+
+
+def test_stacked_bar_chart_draws_each_layer_with_a_legend():
+    svg = charts.bar_chart(
+        ident="runs",
+        title="Trainings",
+        labels=["a", "b"],
+        series=[
+            charts.Line("succeeded", [3, 0], charts.BLUE),
+            charts.Line("failed", [1, 2], charts.RED),
+        ],
+        unit="trainings",
+    )
+
+    assert svg.count('class="chart-bar"') == 3  # zero-height layers are left out
+    assert "<title>a: 1 failed</title>" in svg
+    assert ">succeeded</text>" in svg
+    assert ">failed</text>" in svg
+    assert "3 succeeded, 3 failed in all, the most on a (4)." in svg
+
+
+def test_charts_say_so_when_empty():
+    bars = charts.bar_chart(
+        ident="r", title="t", labels=["a"], values=[0], unit="ratings", empty="No ratings yet."
+    )
+    lines = charts.line_chart(
+        ident="l", title="t", labels=["a"], lines=[charts.Line("median", [None])], unit="ms"
+    )
+
+    assert 'class="chart-empty" text-anchor="middle">No ratings yet.</text>' in bars
+    assert "No data in this period." in lines
+
+
+def test_line_chart_breaks_at_days_without_values():
+    svg = charts.line_chart(
+        ident="l",
+        title="t",
+        labels=list("abcde"),
+        lines=[charts.Line("m", [1, 2, None, 3, 4])],
+        unit="ms",
+    )
+
+    assert svg.count("<polyline") == 2
+    assert svg.count("<circle") == 4
+    assert "<title>d: 3 ms (m)</title>" in svg
+
+
+def test_dashboard_empty_site_shows_empty_states(staff_client):
+    response = staff_client.get(reverse("staff-dashboard"))
+
+    html = response.content.decode()
+    assert "No trainings in the last 30 days." in html
+    assert "No model was trained in the last 30 days." in html
+    assert "No ratings in the last 7 days." in html
+    assert "No model's last training failed." in html

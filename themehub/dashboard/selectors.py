@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.tasks import task_backends
 from django.utils import timezone
 
 from accounts.models import User
 from ratings.models import Favourite, Rating, Theme
-from recommender.models import QUEUE_TIMEOUT, RUN_TIMEOUT, UserModel
+from recommender.models import TrainingRun, UserModel
+from themehub.dashboard.aggregates import Percentile
 
 DAYS = 30
 ACTIVE_DAYS = 7
@@ -43,6 +43,18 @@ class TaskQueue:
     failed_last_day: int = 0
 
 
+@dataclass(frozen=True)
+class TrainingSeries:
+    """Per-day figures of every training attempt: time of the successful fits (median and
+    95th percentile, ms), their mean cross-validated error (stars), attempts and failures."""
+
+    median: Series
+    p95: Series
+    error: Series
+    runs: Series
+    failed: Series
+
+
 @dataclass
 class Dashboard:
     users_total: int
@@ -55,9 +67,7 @@ class Dashboard:
     queue: TaskQueue
     signups_per_day: Series
     ratings_per_day: Series
-    training_median_ms: Series
-    training_p95_ms: Series
-    cv_error_per_day: Series
+    training: TrainingSeries
     top_themes: list[dict] = field(default_factory=list)
     failures: list[UserModel] = field(default_factory=list)
 
@@ -101,43 +111,47 @@ def _task_queue(now: dt.datetime) -> TaskQueue:
 
 
 def _model_counts(now: dt.datetime) -> dict[str, int]:
-    # The same rules as UserModel.status, in SQL.
-    busy = Q(queued_at__gte=now - QUEUE_TIMEOUT) | Q(running_since__gte=now - RUN_TIMEOUT)
-    has_file = ~Q(file="")
-    up_to_date = Q(trained_on_changes_at__gte=F("ratings_changed_at"))
     people = Q(is_community=False)
+    status = UserModel.Status
     return UserModel.objects.aggregate(
-        trained=Count("pk", filter=people & has_file),
-        fresh=Count("pk", filter=people & ~busy & has_file & up_to_date),
-        stale=Count("pk", filter=people & ~busy & has_file & ~up_to_date),
-        training=Count("pk", filter=people & busy),
+        trained=Count("pk", filter=people & ~Q(file="")),
+        fresh=Count("pk", filter=people & UserModel.status_q(status.FRESH, now=now)),
+        stale=Count("pk", filter=people & UserModel.status_q(status.STALE, now=now)),
+        training=Count("pk", filter=people & UserModel.status_q(status.TRAINING, now=now)),
         failed=Count("pk", filter=people & Q(failures__gt=0)),
     )
 
 
-def _training_series(start: dt.datetime, days: list[dt.date]):
-    # Each model keeps its latest training only: a day's figures describe the models
-    # last trained that day. At most one row per person, so percentiles are taken here
-    # (portable to SQLite) rather than with PostgreSQL's percentile_cont.
+def _training_series(start: dt.datetime, days: list[dt.date]) -> TrainingSeries:
+    """Per-day figures of every training attempt (TrainingRun) since `start`: one query,
+    grouped by day, the percentiles computed by the database (`Percentile`)."""
+    fitted = Q(succeeded=True)
     rows = (
-        UserModel.objects.filter(trained_at__gte=start, training_ms__isnull=False)
-        .annotate(day=TruncDate("trained_at"))
-        .values_list("day", "training_ms", "cv_error")
+        TrainingRun.objects.filter(finished_at__gte=start)
+        .annotate(day=TruncDate("finished_at"))
+        .values("day")
+        .annotate(
+            median=Percentile("training_ms", 0.5, filter=fitted),
+            p95=Percentile("training_ms", 0.95, filter=fitted),
+            mean_error=Avg("cv_error", filter=fitted),
+            runs=Count("pk"),
+            failed=Count("pk", filter=Q(succeeded=False)),
+        )
         .order_by()
     )
-    by_day: dict[dt.date, tuple[list[int], list[float]]] = {}
-    for day, ms, error in rows:
-        times, errors = by_day.setdefault(day, ([], []))
-        times.append(ms)
-        if error is not None:
-            errors.append(error)
-    median, p95, quality = [], [], []
-    for day in days:
-        times, errors = by_day.get(day, ([], []))
-        median.append(float(np.percentile(times, 50)) if times else None)
-        p95.append(float(np.percentile(times, 95)) if times else None)
-        quality.append(float(np.mean(errors)) if errors else None)
-    return Series(days, median), Series(days, p95), Series(days, quality)
+    by_day = {row["day"]: row for row in rows}
+    empty = {"median": None, "p95": None, "mean_error": None, "runs": 0, "failed": 0}
+
+    def series(name: str) -> Series:
+        return Series(days, [by_day.get(day, empty)[name] for day in days])
+
+    return TrainingSeries(
+        median=series("median"),
+        p95=series("p95"),
+        error=series("mean_error"),
+        runs=series("runs"),
+        failed=series("failed"),
+    )
 
 
 def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
@@ -178,7 +192,7 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
         per_day[row["day"]] = per_day.get(row["day"], 0) + row["n"]
         stars[row["stars"]] += row["n"]
     ratings = Series(days=days, values=[per_day.get(day, 0) for day in days])
-    median, p95, quality = _training_series(start, days)
+    training = _training_series(start, days)
     # Grouped on the ratings alone (joining themes first sorts every row by key), over
     # TOP_DAYS: with 1,000,000 ratings the 30-day window alone took ~130 ms.
     top = list(
@@ -210,9 +224,7 @@ def dashboard(*, now: dt.datetime | None = None) -> Dashboard:
         queue=_task_queue(now),
         signups_per_day=signups,
         ratings_per_day=ratings,
-        training_median_ms=median,
-        training_p95_ms=p95,
-        cv_error_per_day=quality,
+        training=training,
         top_themes=top_themes,
         failures=failures,
     )

@@ -41,6 +41,11 @@ def _table(labels: list[str], *columns: list) -> list[list]:
 @staff_only
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
     figures = dashboard()
+    training = figures.training
+    succeeded = [
+        runs - failed
+        for runs, failed in zip(training.runs.values, training.failed.values, strict=True)
+    ]
     labels = charts.day_labels(figures.ratings_per_day.days)
     star_labels = [f"{value}★" for value in figures.stars]
     chart_list = [
@@ -53,6 +58,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
                 labels=labels,
                 values=figures.ratings_per_day.values,
                 unit="ratings",
+                empty="No ratings in the last 30 days.",
             ),
             "headers": ["Day", "Ratings"],
             "rows": _table(labels, figures.ratings_per_day.values),
@@ -66,6 +72,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
                 labels=labels,
                 values=figures.signups_per_day.values,
                 unit="sign-ups",
+                empty="No sign-ups in the last 30 days.",
             ),
             "headers": ["Day", "Sign-ups"],
             "rows": _table(labels, figures.signups_per_day.values),
@@ -78,28 +85,45 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
                 title="Training time per day (median and 95th percentile), last 30 days",
                 labels=labels,
                 lines=[
-                    charts.Line("median", figures.training_median_ms.values),
-                    charts.Line("95th percentile", figures.training_p95_ms.values),
+                    charts.Line("median", training.median.values),
+                    charts.Line("95th percentile", training.p95.values),
                 ],
                 unit="ms",
+                empty="No model was trained in the last 30 days.",
             ),
             "headers": ["Day", "Median (ms)", "95th percentile (ms)"],
-            "rows": _table(
-                labels, figures.training_median_ms.values, figures.training_p95_ms.values
-            ),
+            "rows": _table(labels, training.median.values, training.p95.values),
         },
         {
             "ident": "quality",
             "title": "Model error per day",
             "svg": charts.line_chart(
                 ident="quality-chart",
-                title="Cross-validated error of models trained each day, last 30 days",
+                title="Cross-validated error of the models trained each day, last 30 days",
                 labels=labels,
-                lines=[charts.Line("mean absolute error", figures.cv_error_per_day.values)],
+                lines=[charts.Line("mean absolute error", training.error.values)],
                 unit="stars",
+                empty="No error measured: models need 10 ratings for it.",
             ),
             "headers": ["Day", "Mean absolute error (stars)"],
-            "rows": _table(labels, figures.cv_error_per_day.values),
+            "rows": _table(labels, training.error.values),
+        },
+        {
+            "ident": "runs",
+            "title": "Trainings per day",
+            "svg": charts.bar_chart(
+                ident="runs-chart",
+                title="Trainings per day, succeeded and failed, last 30 days",
+                labels=labels,
+                series=[
+                    charts.Line("succeeded", succeeded, charts.BLUE),
+                    charts.Line("failed", training.failed.values, charts.RED),
+                ],
+                unit="trainings",
+                empty="No trainings in the last 30 days.",
+            ),
+            "headers": ["Day", "Trainings", "Failed"],
+            "rows": _table(labels, training.runs.values, training.failed.values),
         },
         {
             "ident": "stars",

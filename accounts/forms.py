@@ -6,7 +6,18 @@ from django.contrib.auth.forms import UserCreationForm
 from accounts.models import User
 
 
-class SignupForm(UserCreationForm):
+class _EmailCheckedOnce:
+    """The address is checked by the form or service, with a message next to the field.
+
+    Left out of the model's own constraint check (`user_email_unique_ci`), which would
+    add the same refusal again as a form-wide error; the database still enforces it.
+    """
+
+    def _get_validation_exclusions(self) -> set[str]:
+        return super()._get_validation_exclusions() | {"email"}
+
+
+class SignupForm(_EmailCheckedOnce, UserCreationForm):
     """Sign-up: `username`, `email`, `password1`, `password2`, named as Django names them."""
 
     email = forms.EmailField(
@@ -26,7 +37,7 @@ class SignupForm(UserCreationForm):
         return email
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(_EmailCheckedOnce, forms.ModelForm):
     """The profile page's input; the rules (e.g. an address no other account uses, whatever
     its case) are `accounts.services.profile_update`'s, shared with PATCH /api/v1/me/."""
 

@@ -247,12 +247,3 @@ def favourite_toggle(
         # A concurrent request favourited it a moment ago: the state is what was asked.
         return FavouriteResult(favourited=True, changed=False)
     return FavouriteResult(favourited=True, changed=True)
-
-
-def favourites_visibility_set(*, user: User, public: bool) -> User:
-    """Show or hide `user`'s favourites on their public profile `/u/<username>/`."""
-    public = bool(public)
-    if user.favourites_public != public:
-        user.favourites_public = public
-        user.save(update_fields=["favourites_public"])
-    return user

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import ServiceError
+from accounts.services import profile_update
 from ratings import colour, exporters, portability, selectors, services, share_image
 from ratings.forms import ExploreForm, ImportForm, StarsForm
 from ratings.palette import Palette, derive
@@ -167,7 +168,7 @@ def favourites(request: HttpRequest) -> HttpResponse:
 def favourites_visibility(request: HttpRequest) -> HttpResponse:
     """Make the person's favourites public on /u/<username>/ or private again."""
     public = request.POST.get("public") in {"1", "on", "true"}
-    services.favourites_visibility_set(user=request.user, public=public)
+    profile_update(user=request.user, favourites_public=public)
     if request.htmx:
         return render(request, "ratings/favourites.html#visibility", {})
     messages.success(

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.errors import ServiceError
+from accounts.services import profile_update
 from ratings import services
 from ratings.models import Favourite, Theme
 from ratings.themes import ThemeColours, draw
@@ -81,8 +82,8 @@ def test_favourite_toggle_refuses_anonymous_people(db, theme):
         services.favourite_toggle(user=AnonymousUser(), theme=theme)
 
 
-def test_favourites_visibility_set_saves_the_choice(user):
-    services.favourites_visibility_set(user=user, public=True)
+def test_profile_update_saves_the_favourites_choice(user):
+    profile_update(user=user, favourites_public=True)
 
     user.refresh_from_db()
     assert user.favourites_public is True

@@ -1,8 +1,8 @@
 """The ratings API: ratings (rate, list, change, delete, import, export), any theme and its
-files, favourites, and a person's public favourites.
+files, favourites, a person's public favourites, and explore.
 
-Same services and selectors as the history, favourites, profile and theme pages
-(`ratings.services`, `ratings.selectors`, `ratings.exporters`).
+Same services, selectors and forms as the history, favourites, profile, theme and explore
+pages (`ratings.services`, `ratings.selectors`, `ratings.exporters`, `ratings.forms`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -22,9 +23,12 @@ from rest_framework.response import Response
 from accounts.api import ApiView, PayloadTooLarge
 from accounts.errors import ServiceError
 from ratings import exporters, portability, selectors, services
+from ratings.forms import ExploreForm
 from ratings.models import Favourite, Rating
 from ratings.serializers import (
     EmptyInput,
+    ExplorePage,
+    ExploreResultOutput,
     FavouriteInput,
     FavouriteOutput,
     FavouritePage,
@@ -37,6 +41,7 @@ from ratings.serializers import (
     RatingPage,
     StarsInput,
     ThemeDetailOutput,
+    ThemeRef,
     theme_refs,
 )
 from ratings.themes import ThemeColours, ThemeError
@@ -449,3 +454,123 @@ class PublicFavouritesApi(ApiView):
         paged = paginator.get_paginated_response(data)
         paged.data = {"username": person.username, **paged.data}
         return paged
+
+
+# --- explore ----------------------------------------------------------------------
+
+
+def _explore_parameters() -> list[OpenApiParameter]:
+    """The explore page's query string, documented from `ExploreForm`'s own fields."""
+    fields = ExploreForm.base_fields
+
+    def values(name: str) -> list[str]:
+        return [value for value, _ in fields[name].choices if value]
+
+    return [
+        OpenApiParameter(
+            "sort",
+            str,
+            enum=values("sort"),
+            description="`favourited` (most favourites, the default), `rated` (best "
+            "Bayesian average of stars) or `newest` (latest favourite first).",
+        ),
+        OpenApiParameter(
+            "period",
+            str,
+            enum=values("period"),
+            description="`week` (favourites or ratings of the last 7 days, the default) or "
+            "`all`; `sort=newest` ignores it.",
+        ),
+        OpenApiParameter(
+            "hue",
+            str,
+            enum=values("hue"),
+            description="Only themes whose keyword colour (colour 1, the accent a theme "
+            "shows most) is in this OKLab hue family.",
+        ),
+        OpenApiParameter(
+            "min_contrast",
+            {
+                "type": "number",
+                "minimum": fields["min_contrast"].min_value,
+                "maximum": fields["min_contrast"].max_value,
+            },
+            description="Only themes whose weakest colour reaches this WCAG ratio on the "
+            "background, 1 to 21 (4.5 is AA).",
+        ),
+        OpenApiParameter(
+            "near",
+            str,
+            pattern="^#?[0-9a-fA-F]{6}$",
+            description="Colour search: nearest first by perceptual distance to `#rrggbb` "
+            "(URL-encoded: `%23rrggbb`); featured themes are not put first.",
+        ),
+    ]
+
+
+class _BlankIsDefaultSchema(AutoSchema):
+    """Marks the form's fields `allowEmptyValue`: `?hue=` means any hue, as on the page."""
+
+    def _get_parameters(self) -> list[dict]:
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query" and parameter["name"] in ExploreForm.base_fields:
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+
+class ExploreApi(ApiView):
+    """What the community likes, as on /explore/: most favourited, best rated, newest
+    favourites; featured themes first; filters by hue and contrast; search by colour.
+
+    Public, like the page: no token needed (a wrong or revoked one is still a 401). The
+    page's form validates the query string, so both refuse the same values in the same
+    words. The lists are kept in the cache for a minute, so figures may be that old.
+    """
+
+    permission_classes = [AllowAny]
+    schema = _BlankIsDefaultSchema()
+
+    @extend_schema(
+        operation_id="explore_list",
+        parameters=[*_explore_parameters(), *_page_parameters("Themes")],
+        responses={200: ExplorePage},
+        tags=["themes"],
+    )
+    def get(self, request: Request) -> Response:
+        form = ExploreForm(request.query_params)
+        errors = {}
+        if not form.is_valid():
+            errors = {name: list(messages) for name, messages in form.errors.items()}
+        paginator = RatingPagination()
+        try:  # a bad page size in the same answer as bad filters
+            paginator.get_page_size(request)
+        except exceptions.ValidationError as error:
+            errors |= error.detail
+        if errors:
+            raise exceptions.ValidationError(errors)
+        filters = form.filters()
+        cards = paginator.paginate_queryset(selectors.explore_themes(**filters), request, self)
+        refs = theme_refs(card.theme for card in cards)
+        results = [_explore_result(ref, card) for ref, card in zip(refs, cards, strict=True)]
+        data = ExploreResultOutput(results, many=True, context={"request": request}).data
+        paged = paginator.get_paginated_response(data)
+        paged.data = {"sort": filters["sort"], "period": filters["period"], **paged.data}
+        return paged
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _explore_result(ref: ThemeRef, card: selectors.ExploreCard) -> dict:
+    return {
+        "theme": ref,
+        "featured": card.featured,
+        "favourites": card.favourites,
+        "ratings": card.ratings,
+        "average_stars": _rounded(card.average_stars, 2),
+        "weighted_stars": _rounded(card.weighted_stars, 2),
+        "favourited_at": card.last_favourited,
+        "distance": _rounded(card.distance, 2),
+    }

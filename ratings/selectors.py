@@ -133,7 +133,8 @@ class ExploreCard:
     """One theme on the explore page with the figure its list is ranked by.
 
     `favourites` and `ratings` count within the list's time window; a featured theme
-    outside the list has no figures. `distance` is set by a colour search.
+    outside the list has no figures. `weighted_stars` is the Bayesian average "best
+    rated" is ranked by. `distance` is set by a colour search.
     """
 
     theme: ThemeColours
@@ -141,6 +142,7 @@ class ExploreCard:
     favourites: int | None = None
     ratings: int | None = None
     average_stars: float | None = None
+    weighted_stars: float | None = None
     last_favourited: datetime | None = None
     distance: float | None = None
 
@@ -264,6 +266,7 @@ def explore_themes(
                 favourites=row.get("favourites"),
                 ratings=row.get("ratings"),
                 average_stars=row.get("average_stars"),
+                weighted_stars=row.get("score"),
                 last_favourited=row.get("last_favourited"),
                 distance=None if distance is None else float(distance[index]),
             )

@@ -18,7 +18,7 @@ from ratings import colour
 from ratings.exporters import FORMATS
 from ratings.models import Favourite, Rating, Theme
 from ratings.palette import derive
-from ratings.selectors import ThemeFigures
+from ratings.selectors import EXPLORE_PERIODS, EXPLORE_SORTS, ThemeFigures
 from ratings.themes import SLOTS, ThemeColours, ThemeError
 
 HEX_SCHEMA = {"type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "example": "#1e1e2e"}
@@ -341,3 +341,48 @@ class ImportReportOutput(serializers.Serializer):
     unchanged = serializers.IntegerField()
     accepted = serializers.IntegerField()
     rejected = RejectionOutput(many=True)
+
+
+class ExploreResultOutput(serializers.Serializer):
+    """One theme of explore with the community's figures, as its card on /explore/ shows.
+
+    A figure that does not apply to the list is null, and so are all of a featured
+    theme's when nobody favourited or rated it in the period.
+    """
+
+    theme = ThemeOutput()
+    featured = serializers.BooleanField(help_text="Featured by staff (first, except in a search).")
+    favourites = serializers.IntegerField(
+        allow_null=True,
+        help_text="Favourites in the period (`sort=favourited` ranks by it; `newest`: all time).",
+    )
+    ratings = serializers.IntegerField(
+        allow_null=True, help_text="Ratings in the period (`sort=rated`)."
+    )
+    average_stars = serializers.FloatField(
+        allow_null=True, help_text="Their plain average (`sort=rated`)."
+    )
+    weighted_stars = serializers.FloatField(
+        allow_null=True,
+        help_text="The Bayesian average `sort=rated` ranks by: three imaginary 3-star "
+        "ratings added to the real ones.",
+    )
+    favourited_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it was last favourited (`sort=newest` ranks by it)."
+    )
+    distance = serializers.FloatField(
+        allow_null=True,
+        help_text="With `near`: perceptual distance (OKLab ΔE x100) from `near` to the "
+        "theme's closest colour; results are ranked by it, nearest first.",
+    )
+
+
+class ExplorePage(serializers.Serializer):
+    sort = serializers.ChoiceField(choices=EXPLORE_SORTS)
+    period = serializers.ChoiceField(
+        choices=EXPLORE_PERIODS, help_text="The list's period (`sort=newest` ignores it)."
+    )
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ExploreResultOutput(many=True)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("auth/tokens/", accounts_api.TokenListApi.as_view(), name="tokens"),
     path("auth/tokens/<int:token_id>/", accounts_api.TokenDetailApi.as_view(), name="token"),
     path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("explore/", ratings_api.ExploreApi.as_view(), name="explore"),
     path("themes/next/", recommender_api.NextThemeApi.as_view(), name="next-theme"),
     path("themes/<str:key>/", ratings_api.ThemeDetailApi.as_view(), name="theme"),
     # `fmt`, not `format`: DRF reads a `format` URL argument as the response's format.

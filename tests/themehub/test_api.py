@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import schemathesis
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.tokens.services import api_token_create
 from ratings import services
+from ratings.themes import ThemeColours, draw
 
 ERROR_KEYS = {"status", "code", "message", "fields"}
 
@@ -237,6 +239,7 @@ def test_schema_documents_the_contract_paths(db):
         ("DELETE", "/api/v1/favourites/{key}/"),
         ("GET", "/api/v1/users/{username}/favourites/"),
         ("GET", "/api/v1/themes/{key}/export/{fmt}/"),
+        ("GET", "/api/v1/explore/"),
     } <= operations
     assert set(schema["paths"]["/api/v1/ratings/"]["post"]["responses"]) >= {"200", "201", "400"}
 
@@ -268,6 +271,41 @@ def test_schema_documents_the_sharing_endpoints(db):
     )
 
 
+def test_schema_documents_explore_from_the_pages_form(db):
+    from ratings.forms import ExploreForm
+
+    response = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = json.loads(response.content)
+    explore = schema["paths"]["/api/v1/explore/"]["get"]
+    parameters = {p["name"]: p["schema"] for p in explore["parameters"]}
+    blank_is_default = {p["name"] for p in explore["parameters"] if p.get("allowEmptyValue")}
+
+    def choices(name: str) -> list[str]:
+        return sorted(value for value, _ in ExploreForm.base_fields[name].choices if value)
+
+    assert {} in explore["security"]  # no token needed, as on the page
+    assert set(parameters) == {"sort", "period", "hue", "min_contrast", "near", "page", "page_size"}
+    assert {name: sorted(parameters[name]["enum"]) for name in ("sort", "period", "hue")} == {
+        name: choices(name) for name in ("sort", "period", "hue")
+    }
+    assert (parameters["min_contrast"]["minimum"], parameters["min_contrast"]["maximum"]) == (1, 21)
+    assert blank_is_default == set(ExploreForm.base_fields)  # `?hue=` is any hue, as on the page
+    assert set(explore["responses"]) >= {"200", "400", "401", "404", "429"}
+    page = schema["components"]["schemas"]["ExplorePage"]
+    result = schema["components"]["schemas"]["ExploreResultOutput"]
+    assert {"sort", "period", "count", "next", "previous", "results"} <= set(page["properties"])
+    assert set(result["properties"]) == {
+        "theme",
+        "featured",
+        "favourites",
+        "ratings",
+        "average_stars",
+        "weighted_stars",
+        "favourited_at",
+        "distance",
+    }
+
+
 def test_docs_page_needs_no_cdn(db):
     response = APIClient().get("/api/v1/docs/")
 
@@ -293,8 +331,13 @@ _CONTENT_RULES = {
 
 
 @pytest.fixture
-def fuzz_token(user, settings):
+def fuzz_token(user, other_user, settings):
     _rates(settings, user="100000/hour", address="100000/hour", login="100000/hour")
+    # Another person's few favourites and ratings, so /explore/ ranks, filters and searches
+    # real themes; a handful keeps every request cheap.
+    for theme in (ThemeColours.from_array(rgb) for rgb in draw(6, np.random.default_rng(2))):
+        services.favourite_toggle(user=other_user, theme=theme, favourite=True)
+        services.rating_set(user=other_user, theme=theme, stars=4)
     # Requests go through the real WSGI handler, whose end-of-request signal would close
     # the test's database connection (and its transaction) on PostgreSQL; Django's test
     # client disconnects it the same way.

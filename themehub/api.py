@@ -179,6 +179,7 @@ class RootApi(ApiView):
                 "ratings",
                 "favourites",
                 "recommendations",
+                "explore",
             )
         }
         return Response(

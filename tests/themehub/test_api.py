@@ -68,6 +68,7 @@ def test_root_lists_schema_docs_and_endpoints(db):
     assert body["schema"] == "http://testserver/api/v1/schema/"
     assert body["docs"] == "http://testserver/api/v1/docs/"
     assert body["endpoints"]["ratings"] == "http://testserver/api/v1/ratings/"
+    assert body["endpoints"]["explore"] == "http://testserver/api/v1/explore/"
 
 
 @pytest.mark.parametrize("method", ["get", "post", "delete"])

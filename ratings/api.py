@@ -8,7 +8,6 @@ pages (`ratings.services`, `ratings.selectors`, `ratings.exporters`, `ratings.fo
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -211,15 +210,9 @@ class _AnyAccept:
 
 
 def _export_response(request: Request, fmt: str) -> HttpResponse:
-    ratings = selectors.ratings_of(user=request.user)
-    stamp = timezone.now().strftime("%Y%m%d")
-    if fmt == "json":
-        response = HttpResponse(portability.export_json(ratings), content_type="application/json")
-    else:
-        response = HttpResponse(
-            portability.export_csv(ratings), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="themehub-ratings-{stamp}.{fmt}"'
+    export = portability.export_file(ratings=selectors.ratings_of(user=request.user), fmt=fmt)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.name}"'
     return response
 
 

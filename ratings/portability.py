@@ -101,6 +101,22 @@ def export_csv(ratings: Iterable) -> str:
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    content: str
+    content_type: str
+
+
+def export_file(*, ratings: Iterable, fmt: str) -> ExportFile:
+    """A person's ratings as a download: "json" or "csv", named with today's date."""
+    stamp = timezone.now().strftime("%Y%m%d")
+    name = f"themehub-ratings-{stamp}.{fmt}"
+    if fmt == "json":
+        return ExportFile(name, export_json(ratings), "application/json")
+    return ExportFile(name, export_csv(ratings), "text/csv; charset=utf-8")
+
+
 # --- import ---------------------------------------------------------------------
 
 

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
@@ -76,15 +75,9 @@ def rating_delete(request: HttpRequest, rating_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def ratings_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    ratings = selectors.ratings_of(user=request.user)
-    stamp = timezone.now().strftime("%Y%m%d")
-    if fmt == "json":
-        response = HttpResponse(portability.export_json(ratings), content_type="application/json")
-    else:
-        response = HttpResponse(
-            portability.export_csv(ratings), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="themehub-ratings-{stamp}.{fmt}"'
+    export = portability.export_file(ratings=selectors.ratings_of(user=request.user), fmt=fmt)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.name}"'
     return response
 
 

@@ -126,20 +126,30 @@ def apca_luminance(rgb, dtype=np.float64) -> np.ndarray:
 
 def apca_from_luminance(y_text: np.ndarray, y_back: np.ndarray) -> np.ndarray:
     """APCA Lc from APCA luminances of text and background (shapes that broadcast)."""
-    # Soft clamp near black, as the reference implementation does.
-    y_text = np.where(y_text < 0.022, y_text + np.abs(0.022 - y_text) ** 1.414, y_text)
-    y_back = np.where(y_back < 0.022, y_back + np.abs(0.022 - y_back) ** 1.414, y_back)
-    # Two powers of each from one logarithm: cheaper than four `**` on large arrays.
+    y_text, y_back = np.broadcast_arrays(*_soft_clamp(y_text, y_back))
     log_text, log_back = np.log(y_text), np.log(y_back)
-    normal = (np.exp(log_back * 0.56) - np.exp(log_text * 0.57)) * 1.14
-    reverse = (np.exp(log_back * 0.65) - np.exp(log_text * 0.62)) * 1.14
-    lc = np.where(
-        y_back > y_text,
-        np.where(normal < 0.1, 0.0, normal - 0.027),
-        np.where(reverse > -0.1, 0.0, reverse + 0.027),
-    )
+    # Light text on a dark background (reverse polarity) is every random theme's case:
+    # the other branch is computed only where it is needed.
+    sapc = (np.exp(log_back * 0.65) - np.exp(log_text * 0.62)) * 1.14
+    lc = np.where(sapc > -0.1, 0.0, sapc + 0.027)
+    normal_polarity = y_back > y_text
+    if normal_polarity.any():
+        normal = (np.exp(log_back * 0.56) - np.exp(log_text * 0.57)) * 1.14
+        lc = np.where(normal_polarity, np.where(normal < 0.1, 0.0, normal - 0.027), lc)
     lc = np.where(np.abs(y_back - y_text) < 0.0005, 0.0, lc)
     return lc * 100.0
+
+
+def _soft_clamp(*luminances: np.ndarray) -> list[np.ndarray]:
+    """APCA's soft clamp near black: Y below 0.022 is raised by (0.022 - Y) ** 1.414."""
+    clamped = []
+    for y in luminances:
+        y = np.array(y, copy=True)
+        dark = y < 0.022
+        if dark.any():
+            y[dark] += (0.022 - y[dark]) ** 1.414
+        clamped.append(y)
+    return clamped
 
 
 def apca_contrast(text, background, dtype=np.float64) -> np.ndarray:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 from asgiref.local import Local
+from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.tasks import task_backends
 from django.test import Client
+from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.tokens.services import api_token_create
 from ratings.themes import ThemeColours
 from recommender import store
 
@@ -38,6 +41,27 @@ def _fast_settings(settings, tmp_path):
         },
     }
     store.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Throttle counts and cached explore lists live in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_client(user: User) -> APIClient:
+    """An API client that sends a new personal token of `user`."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='t')[1]}")
+    return client
+
+
+@pytest.fixture
+def api(user) -> APIClient:
+    """The API as `user`, with a personal token."""
+    return token_client(user)
 
 
 @pytest.fixture

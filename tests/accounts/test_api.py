@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.tokens import services as token_services
 from accounts.tokens.models import ApiToken
 from ratings import services
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()  # throttle counts live in the cache, which outlives a test
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
@@ -21,20 +20,6 @@ from ratings.themes import ThemeColours, draw
 RATINGS = "/api/v1/ratings/"
 OK = {"background": "#1e1e2e", "colors": ["#f38ba8", "#a6e3a1", "#89b4fa"]}
 WHITE_ON_BLACK = ThemeColours.from_key("000000-ffffff-ffffff-ffffff")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='t')[1]}")
-    return client
 
 
 @pytest.fixture

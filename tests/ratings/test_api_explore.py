@@ -11,10 +11,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.tokens.models import ApiToken
-from accounts.tokens.services import api_token_create, api_token_revoke
+from accounts.tokens.services import api_token_revoke
 from ratings import colour, services
 from ratings.models import Favourite, Rating, Theme
 from ratings.themes import ThemeColours, draw
+from tests.conftest import token_client
 
 URL = "/api/v1/explore/"
 PAGE = "/explore/"
@@ -39,14 +40,6 @@ BLUE = ThemeColours.from_key("101010-0000ff-a0a0a0-a0a0a0")
 GREY = ThemeColours.from_key("101010-808090-a0a0a0-a0a0a0")
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The ranked lists (and the throttles) are in the cache; each test starts from the database.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def people(make_user):
     return [make_user(f"person{index}") for index in range(4)]
@@ -55,12 +48,6 @@ def people(make_user):
 @pytest.fixture
 def anon() -> APIClient:
     return APIClient()
-
-
-def _token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='t')[1]}")
-    return client
 
 
 def _favourite(people, theme: ThemeColours, *, days_ago: float = 0) -> None:
@@ -319,7 +306,7 @@ def test_explore_api_needs_no_token_and_a_token_sees_the_same(anon, user, people
     _favourite(people[:2], theme)
 
     without = anon.get(URL)
-    with_token = _token_client(user).get(URL)
+    with_token = token_client(user).get(URL)
 
     assert (without.status_code, with_token.status_code) == (200, 200)
     assert without.json() == with_token.json()
@@ -329,7 +316,7 @@ def test_explore_api_needs_no_token_and_a_token_sees_the_same(anon, user, people
 def test_explore_api_refuses_a_wrong_or_revoked_token(user, db):
     wrong = APIClient()
     wrong.credentials(HTTP_AUTHORIZATION="Token not-a-token")
-    revoked = _token_client(user)
+    revoked = token_client(user)
     api_token_revoke(user=user, token_id=ApiToken.objects.get(user=user).pk)
 
     responses = [wrong.get(URL), revoked.get(URL)]
@@ -339,7 +326,7 @@ def test_explore_api_refuses_a_wrong_or_revoked_token(user, db):
 
 
 def test_explore_api_is_read_only(anon, user):
-    response = _token_client(user).post(URL, {}, format="json")
+    response = token_client(user).post(URL, {}, format="json")
 
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
@@ -380,7 +367,7 @@ def test_explore_api_query_count_is_flat_anonymous(anon, user, rows, django_asse
 def test_explore_api_query_count_is_flat_with_a_token(user, rows, sort, django_assert_num_queries):
     for theme in _favourite_many(user, rows):
         services.rating_set(user=user, theme=theme, stars=4)
-    api = _token_client(user)
+    api = token_client(user)
     api.get("/api/v1/me/")  # the token's last use is recorded once, not on every request
     cache.clear()
 

@@ -5,48 +5,30 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.tokens.models import ApiToken
-from accounts.tokens.services import api_token_create, api_token_revoke
+from accounts.tokens.services import api_token_revoke
 from ratings import exporters, services
 from ratings.api import EXPORT_CONTENT_TYPES
 from ratings.models import Favourite, Theme
 from ratings.themes import ThemeColours, draw
+from tests.conftest import token_client
 
 FAVOURITES = "/api/v1/favourites/"
 ERROR_KEYS = {"status", "code", "message", "fields"}
 NOT_A_FAVOURITE = "That theme is not one of your favourites."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def _token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='t')[1]}")
-    return client
-
-
-@pytest.fixture
-def api(user) -> APIClient:
-    return _token_client(user)
-
-
 @pytest.fixture
 def other_api(other_user) -> APIClient:
-    return _token_client(other_user)
+    return token_client(other_user)
 
 
 @pytest.fixture
 def revoked(user) -> APIClient:
-    client = _token_client(user)
+    client = token_client(user)
     api_token_revoke(user=user, token_id=ApiToken.objects.get(user=user).pk)
     return client
 
@@ -324,7 +306,7 @@ def test_favouriting_through_api_and_heart_button_leave_the_same_state(
     make_user, theme, other_theme, htmx_headers
 ):
     by_api, by_page = make_user("api"), make_user("page")
-    client = _token_client(by_api)
+    client = token_client(by_api)
     page = Client()
     page.force_login(by_page)
     third = ThemeColours.from_key("002b36-b58900-2aa198-268bd2")

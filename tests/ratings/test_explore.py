@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
@@ -53,12 +52,6 @@ def _rate(people_stars, theme: ThemeColours, *, days_ago: float = 0) -> None:
     if days_ago:
         when = timezone.now() - timedelta(days=days_ago)
         Rating.objects.filter(theme__key=theme.key).update(created_at=when)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The ranked lists are cached for everybody; each test starts from the database.
-    cache.clear()
 
 
 @pytest.fixture

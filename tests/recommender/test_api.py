@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -22,20 +21,6 @@ _RATED = [
     ("101010-505050-646464-787878", 1),
 ]
 RECOMMENDATIONS = "/api/v1/recommendations/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def api(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='t')[1]}")
-    return client
 
 
 def _train(user, django_capture_on_commit_callbacks) -> None:

@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -22,13 +21,6 @@ from ratings import services
 from ratings.themes import ThemeColours, draw
 
 ERROR_KEYS = {"status", "code", "message", "fields"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
